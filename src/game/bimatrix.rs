@@ -1,0 +1,105 @@
+//! Two-player games as a pair of matrices.
+
+use super::NormalForm;
+use crate::error::{Error, Result};
+use nalgebra::DMatrix;
+
+/// A two-player game: `a[(i, j)]` and `b[(i, j)]` are the row and column player's payoffs when
+/// the row player plays `i` and the column player `j`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bimatrix {
+    /// Row player's payoffs (m x n).
+    pub a: DMatrix<f64>,
+    /// Column player's payoffs (m x n).
+    pub b: DMatrix<f64>,
+}
+
+impl Bimatrix {
+    /// Builds a bimatrix game, checking shapes and finiteness.
+    ///
+    /// # Errors
+    /// [`Error::InvalidGame`] for an empty matrix, different shapes or a non-finite entry.
+    pub fn new(a: DMatrix<f64>, b: DMatrix<f64>) -> Result<Self> {
+        if a.nrows() == 0 || a.ncols() == 0 {
+            return Err(Error::invalid_game("a player has no strategies (empty matrix)"));
+        }
+        if a.shape() != b.shape() {
+            return Err(Error::invalid_game(format!(
+                "A is {}x{} but B is {}x{}",
+                a.nrows(),
+                a.ncols(),
+                b.nrows(),
+                b.ncols()
+            )));
+        }
+        for (name, m) in [("A", &a), ("B", &b)] {
+            for i in 0..m.nrows() {
+                for j in 0..m.ncols() {
+                    if !m[(i, j)].is_finite() {
+                        return Err(Error::invalid_game(format!(
+                            "{name}[{i}][{j}] is {}",
+                            m[(i, j)]
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(Bimatrix { a, b })
+    }
+
+    /// From row-major nested vectors.
+    ///
+    /// # Errors
+    /// As [`Bimatrix::new`], and for ragged rows.
+    pub fn from_rows(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+        let g = NormalForm::from_matrices(a, b)?;
+        Self::try_from(&g)
+    }
+
+    /// A zero-sum game with row payoffs `a` (the column player gets `-a`).
+    ///
+    /// # Errors
+    /// As [`Bimatrix::new`].
+    pub fn zero_sum(a: DMatrix<f64>) -> Result<Self> {
+        let b = -a.clone();
+        Self::new(a, b)
+    }
+
+    /// Number of row strategies.
+    pub fn rows(&self) -> usize {
+        self.a.nrows()
+    }
+
+    /// Number of column strategies.
+    pub fn cols(&self) -> usize {
+        self.a.ncols()
+    }
+
+    /// The game in normal form.
+    pub fn to_normal_form(&self) -> NormalForm {
+        let (m, n) = self.a.shape();
+        let tensor = |x: &DMatrix<f64>| {
+            ndarray::ArrayD::from_shape_fn(ndarray::IxDyn(&[m, n]), |ix| x[(ix[0], ix[1])])
+        };
+        // Entries were checked finite and the shape non-empty on construction.
+        NormalForm::new(vec![tensor(&self.a), tensor(&self.b)])
+            .expect("a valid bimatrix is a valid normal form")
+    }
+}
+
+impl TryFrom<&NormalForm> for Bimatrix {
+    type Error = Error;
+
+    fn try_from(g: &NormalForm) -> Result<Self> {
+        if g.num_players() != 2 {
+            return Err(Error::invalid_argument(format!(
+                "a bimatrix algorithm needs a two-player game; this one has {} players",
+                g.num_players()
+            )));
+        }
+        let (m, n) = (g.shape()[0], g.shape()[1]);
+        let a = DMatrix::from_fn(m, n, |i, j| g.payoff(0, &[i, j]));
+        let b = DMatrix::from_fn(m, n, |i, j| g.payoff(1, &[i, j]));
+        Ok(Bimatrix { a, b })
+    }
+}

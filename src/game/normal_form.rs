@@ -1,0 +1,195 @@
+//! n-player normal-form games.
+
+use crate::error::{Error, Result};
+use ndarray::{ArrayD, Dimension, IxDyn};
+
+/// An n-player game in strategic (normal) form.
+///
+/// Player `p` has `shape[p]` actions; `payoffs[p][[a_0, ..., a_{n-1}]]` is player `p`'s payoff
+/// when each player `q` plays action `a_q`. All payoffs are finite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormalForm {
+    players: Vec<String>,
+    strategies: Vec<Vec<String>>,
+    payoffs: Vec<ArrayD<f64>>,
+    title: String,
+}
+
+impl NormalForm {
+    /// Builds a game from one payoff tensor per player, with default names
+    /// (`"1"`, `"2"`, … for players, `"1"`, `"2"`, … for actions).
+    ///
+    /// # Errors
+    /// [`Error::InvalidGame`] for zero players, an empty strategy set, tensors of different
+    /// shapes or the wrong rank, or a non-finite payoff (the message names the cell).
+    pub fn new(payoffs: Vec<ArrayD<f64>>) -> Result<Self> {
+        let n = payoffs.len();
+        let shape = payoffs.first().map(|a| a.shape().to_vec()).unwrap_or_default();
+        let players = (1..=n).map(|i| i.to_string()).collect();
+        let strategies = shape
+            .iter()
+            .map(|&k| (1..=k).map(|i| i.to_string()).collect())
+            .collect();
+        Self::with_names(players, strategies, payoffs)
+    }
+
+    /// Builds a game with player and strategy names.
+    ///
+    /// # Errors
+    /// As [`NormalForm::new`], and when the name lists disagree with the tensor shape.
+    pub fn with_names(
+        players: Vec<String>,
+        strategies: Vec<Vec<String>>,
+        payoffs: Vec<ArrayD<f64>>,
+    ) -> Result<Self> {
+        let n = payoffs.len();
+        if n == 0 {
+            return Err(Error::invalid_game("a game needs at least one player"));
+        }
+        if players.len() != n {
+            return Err(Error::invalid_game(format!(
+                "{} player names for {n} payoff tensors",
+                players.len()
+            )));
+        }
+        let shape = payoffs[0].shape().to_vec();
+        if shape.len() != n {
+            return Err(Error::invalid_game(format!(
+                "payoff tensors must have one axis per player: {n} players but rank {}",
+                shape.len()
+            )));
+        }
+        for (p, &k) in shape.iter().enumerate() {
+            if k == 0 {
+                return Err(Error::invalid_game(format!(
+                    "player {p} ({}) has no strategies",
+                    players[p]
+                )));
+            }
+        }
+        for (p, a) in payoffs.iter().enumerate() {
+            if a.shape() != shape.as_slice() {
+                return Err(Error::invalid_game(format!(
+                    "payoff tensor of player {p} has shape {:?}, expected {shape:?}",
+                    a.shape()
+                )));
+            }
+            if let Some((idx, v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
+                return Err(Error::invalid_game(format!(
+                    "payoff of player {p} at profile {:?} is {v}",
+                    (0..idx.ndim()).map(|d| idx[d]).collect::<Vec<_>>()
+                )));
+            }
+        }
+        if strategies.len() != n {
+            return Err(Error::invalid_game(format!(
+                "{} strategy-name lists for {n} players",
+                strategies.len()
+            )));
+        }
+        for (p, names) in strategies.iter().enumerate() {
+            if names.len() != shape[p] {
+                return Err(Error::invalid_game(format!(
+                    "player {p} has {} strategy names but {} strategies",
+                    names.len(),
+                    shape[p]
+                )));
+            }
+        }
+        Ok(NormalForm {
+            players,
+            strategies,
+            payoffs,
+            title: String::new(),
+        })
+    }
+
+    /// A two-player game from row-major payoff matrices (`a[i][j]`: row player's payoff).
+    ///
+    /// # Errors
+    /// Ragged or empty matrices, different shapes, non-finite entries.
+    pub fn from_matrices(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+        let m = a.len();
+        let n = a.first().map_or(0, Vec::len);
+        let to_tensor = |name: &str, x: &[Vec<f64>]| -> Result<ArrayD<f64>> {
+            if x.len() != m || x.iter().any(|r| r.len() != n) {
+                return Err(Error::invalid_game(format!(
+                    "matrix {name} is not {m}x{n} (ragged or of a different shape)"
+                )));
+            }
+            let flat: Vec<f64> = x.iter().flatten().copied().collect();
+            ArrayD::from_shape_vec(IxDyn(&[m, n]), flat)
+                .map_err(|e| Error::invalid_game(format!("matrix {name}: {e}")))
+        };
+        if m == 0 || n == 0 {
+            return Err(Error::invalid_game("a player has no strategies (empty matrix)"));
+        }
+        Self::new(vec![to_tensor("A", a)?, to_tensor("B", b)?])
+    }
+
+    /// Sets the game's title (as in a Gambit file).
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Number of players.
+    pub fn num_players(&self) -> usize {
+        self.payoffs.len()
+    }
+
+    /// Number of actions of each player.
+    pub fn shape(&self) -> &[usize] {
+        self.payoffs[0].shape()
+    }
+
+    /// Number of pure-strategy profiles (product of the shape).
+    pub fn num_profiles(&self) -> usize {
+        self.payoffs[0].len()
+    }
+
+    /// Player names.
+    pub fn players(&self) -> &[String] {
+        &self.players
+    }
+
+    /// Strategy names per player.
+    pub fn strategies(&self) -> &[Vec<String>] {
+        &self.strategies
+    }
+
+    /// Player `p`'s payoff tensor.
+    pub fn payoff_tensor(&self, p: usize) -> &ArrayD<f64> {
+        &self.payoffs[p]
+    }
+
+    /// All payoff tensors.
+    pub fn payoff_tensors(&self) -> &[ArrayD<f64>] {
+        &self.payoffs
+    }
+
+    /// Player `p`'s payoff at a pure profile.
+    pub fn payoff(&self, p: usize, profile: &[usize]) -> f64 {
+        self.payoffs[p][IxDyn(profile)]
+    }
+
+    /// Iterates over all pure profiles in row-major order (the last player's action varies
+    /// fastest), matching the memory order of the payoff tensors.
+    pub fn profiles(&self) -> impl Iterator<Item = Vec<usize>> + '_ {
+        let shape = self.shape().to_vec();
+        let total = self.num_profiles();
+        (0..total).map(move |mut k| {
+            let mut prof = vec![0; shape.len()];
+            for (d, &s) in shape.iter().enumerate().rev() {
+                prof[d] = k % s;
+                k /= s;
+            }
+            prof
+        })
+    }
+}

@@ -1,0 +1,261 @@
+//! Transferable-utility (coalitional) games.
+
+use crate::error::{Error, Result};
+
+/// A coalition of at most 64 players as a bitmask: player `i` is a member iff bit `i` is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Coalition(pub u64);
+
+impl Coalition {
+    /// The empty coalition.
+    pub const EMPTY: Coalition = Coalition(0);
+
+    /// The grand coalition of `n` players (`n <= 64`).
+    pub fn grand(n: usize) -> Coalition {
+        if n >= 64 {
+            Coalition(u64::MAX)
+        } else {
+            Coalition((1u64 << n) - 1)
+        }
+    }
+
+    /// The coalition `{i}`.
+    pub fn singleton(i: usize) -> Coalition {
+        Coalition(1u64 << i)
+    }
+
+    /// The coalition of the listed players.
+    pub fn from_members(members: impl IntoIterator<Item = usize>) -> Coalition {
+        Coalition(members.into_iter().fold(0, |m, i| m | (1u64 << i)))
+    }
+
+    /// Whether player `i` is a member.
+    #[inline]
+    pub fn contains(self, i: usize) -> bool {
+        self.0 >> i & 1 == 1
+    }
+
+    /// The coalition with `i` added.
+    #[inline]
+    pub fn with(self, i: usize) -> Coalition {
+        Coalition(self.0 | (1u64 << i))
+    }
+
+    /// The coalition with `i` removed.
+    #[inline]
+    pub fn without(self, i: usize) -> Coalition {
+        Coalition(self.0 & !(1u64 << i))
+    }
+
+    /// Number of members.
+    #[inline]
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Whether the coalition is empty.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether every member of `self` is in `other`.
+    #[inline]
+    pub fn is_subset_of(self, other: Coalition) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    /// The players of `n` not in `self`.
+    #[inline]
+    pub fn complement(self, n: usize) -> Coalition {
+        Coalition(Coalition::grand(n).0 & !self.0)
+    }
+
+    /// The members in increasing order.
+    pub fn members(self) -> impl Iterator<Item = usize> {
+        let mut m = self.0;
+        std::iter::from_fn(move || {
+            if m == 0 {
+                None
+            } else {
+                let i = m.trailing_zeros() as usize;
+                m &= m - 1;
+                Some(i)
+            }
+        })
+    }
+
+    /// The bitmask as an index into a dense value table.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A game whose coalition values can be asked for one at a time: a dense table ([`TuGame`]) or
+/// an oracle that computes values on demand (weighted voting, treaty security games), so that
+/// constraint-generation solvers never need all 2^n values.
+pub trait CoalitionalGame {
+    /// Number of players (at most 64 for bitmask coalitions).
+    fn num_players(&self) -> usize;
+    /// The value `v(S)`; `v(∅) = 0`.
+    fn value(&self, s: Coalition) -> f64;
+}
+
+/// Most players a dense [`TuGame`] may have (2^30 values = 8 GiB).
+pub const MAX_DENSE_PLAYERS: usize = 30;
+
+/// A TU game with every coalition's value stored: `v[mask]`, player `i` = bit `i`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TuGame {
+    n: usize,
+    v: Vec<f64>,
+    players: Option<Vec<String>>,
+}
+
+/// Bytes a dense table of `n` players needs.
+fn dense_bytes(n: usize) -> u128 {
+    (1u128 << n) * std::mem::size_of::<f64>() as u128
+}
+
+fn check_dense_size(n: usize) -> Result<()> {
+    if n > MAX_DENSE_PLAYERS {
+        return Err(Error::TooLarge(format!(
+            "a dense TU game of {n} players needs 2^{n} values = {:.1} GiB; the limit is {} \
+             players ({} GiB): use an oracle game (CoalitionalGame) instead",
+            dense_bytes(n) as f64 / (1u64 << 30) as f64,
+            MAX_DENSE_PLAYERS,
+            dense_bytes(MAX_DENSE_PLAYERS) >> 30
+        )));
+    }
+    Ok(())
+}
+
+impl TuGame {
+    /// A game from its value table (`v.len() == 2^n`, `v[0] == 0`, all finite).
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] for `n > 30`; [`Error::InvalidGame`] for a table of the wrong length,
+    /// a non-finite value (the message names the coalition) or `v(∅) != 0`.
+    pub fn new(n: usize, v: Vec<f64>) -> Result<Self> {
+        check_dense_size(n)?;
+        if n == 0 {
+            return Err(Error::invalid_game("a TU game needs at least one player"));
+        }
+        if v.len() != 1usize << n {
+            return Err(Error::invalid_game(format!(
+                "a game of {n} players needs 2^{n} = {} values, got {}",
+                1usize << n,
+                v.len()
+            )));
+        }
+        if let Some((mask, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+            return Err(Error::invalid_game(format!(
+                "v of coalition {mask} ({:?}) is {x}",
+                Coalition(mask as u64).members().collect::<Vec<_>>()
+            )));
+        }
+        if v[0] != 0.0 {
+            return Err(Error::invalid_game(format!(
+                "the empty coalition must have value 0, got {}",
+                v[0]
+            )));
+        }
+        Ok(TuGame {
+            n,
+            v,
+            players: None,
+        })
+    }
+
+    /// A game with values computed by `f` for every coalition (`f(∅)` is ignored: 0).
+    ///
+    /// # Errors
+    /// As [`TuGame::new`].
+    pub fn from_fn(n: usize, mut f: impl FnMut(Coalition) -> f64) -> Result<Self> {
+        check_dense_size(n)?;
+        let v = (0..1u64 << n)
+            .map(|m| if m == 0 { 0.0 } else { f(Coalition(m)) })
+            .collect();
+        Self::new(n, v)
+    }
+
+    /// Materialises any coalitional game of at most 30 players.
+    ///
+    /// # Errors
+    /// As [`TuGame::new`].
+    pub fn from_game<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Self> {
+        Self::from_fn(g.num_players(), |s| g.value(s))
+    }
+
+    /// Attaches player names (one per player).
+    ///
+    /// # Errors
+    /// [`Error::InvalidGame`] when the count differs from `n`.
+    pub fn with_players(mut self, names: Vec<String>) -> Result<Self> {
+        if names.len() != self.n {
+            return Err(Error::invalid_game(format!(
+                "{} player names for a game of {} players",
+                names.len(),
+                self.n
+            )));
+        }
+        self.players = Some(names);
+        Ok(self)
+    }
+
+    /// Player names, if given.
+    pub fn players(&self) -> Option<&[String]> {
+        self.players.as_deref()
+    }
+
+    /// The value table.
+    pub fn values(&self) -> &[f64] {
+        &self.v
+    }
+
+    /// `v(N)`.
+    pub fn grand_value(&self) -> f64 {
+        self.v[self.v.len() - 1]
+    }
+}
+
+impl CoalitionalGame for TuGame {
+    fn num_players(&self) -> usize {
+        self.n
+    }
+
+    #[inline]
+    fn value(&self, s: Coalition) -> f64 {
+        self.v[s.index()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coalition_helpers() {
+        let s = Coalition::from_members([0, 2, 5]);
+        assert_eq!(s.len(), 3);
+        assert!(s.contains(2) && !s.contains(1));
+        assert_eq!(s.members().collect::<Vec<_>>(), vec![0, 2, 5]);
+        assert_eq!(s.complement(6), Coalition::from_members([1, 3, 4]));
+        assert!(Coalition::singleton(2).is_subset_of(s));
+        assert_eq!(Coalition::grand(3).0, 7);
+        assert_eq!(Coalition::grand(64).0, u64::MAX);
+    }
+
+    #[test]
+    fn bad_tables_are_errors() {
+        assert!(matches!(TuGame::new(2, vec![0.0, 1.0]), Err(Error::InvalidGame(_))));
+        assert!(matches!(
+            TuGame::new(2, vec![0.0, 1.0, f64::NAN, 2.0]),
+            Err(Error::InvalidGame(m)) if m.contains("[1]")
+        ));
+        assert!(matches!(TuGame::new(1, vec![1.0, 1.0]), Err(Error::InvalidGame(_))));
+        assert!(matches!(TuGame::new(31, vec![]), Err(Error::TooLarge(m)) if m.contains("GiB")));
+        assert!(matches!(TuGame::new(0, vec![0.0]), Err(Error::InvalidGame(_))));
+    }
+}

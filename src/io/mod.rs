@@ -1,0 +1,1 @@
+//! Reading and writing games and models: Gambit `.nfg`, JSON games, TOML treaty models.

@@ -1,0 +1,46 @@
+//! Non-cooperative solvers: equilibria of normal-form games.
+//!
+//! Every solver returns [`Equilibrium`] values whose `regret` was computed by
+//! [`crate::verify`], which shares no code with the solvers.
+
+use crate::error::Result;
+use crate::game::NormalForm;
+use crate::verify;
+use num_rational::BigRational;
+
+/// A strategy profile with its certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Equilibrium {
+    /// One probability vector per player.
+    pub strategies: Vec<Vec<f64>>,
+    /// Expected payoff of each player.
+    pub payoffs: Vec<f64>,
+    /// Max gain of any player from a unilateral deviation (0 at an exact equilibrium),
+    /// computed by [`verify::regret`].
+    pub regret: f64,
+    /// The same profile as exact rationals, when the solver computed it exactly.
+    pub exact: Option<Vec<Vec<BigRational>>>,
+}
+
+impl Equilibrium {
+    /// Wraps a profile, computing payoffs and regret with the independent checker.
+    ///
+    /// # Errors
+    /// When the profile is malformed for `g`.
+    pub fn certify(g: &NormalForm, strategies: Vec<Vec<f64>>) -> Result<Self> {
+        let regret = verify::regret(g, &strategies)?;
+        let payoffs = verify::expected_payoffs(g, &strategies);
+        Ok(Equilibrium {
+            strategies,
+            payoffs,
+            regret,
+            exact: None,
+        })
+    }
+
+    /// Attaches the exact form of the profile.
+    pub fn with_exact(mut self, exact: Vec<Vec<BigRational>>) -> Self {
+        self.exact = Some(exact);
+        self
+    }
+}
