@@ -14,17 +14,9 @@ use std::path::{Path, PathBuf};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
-/// `../shared/reference/<sub>` beside the repository (CI and /work/main); a git worktree one
-/// level deeper (/work/wt/<name>) finds it at `../../shared`.
+/// `../shared/reference/<sub>`: the shared folder beside the repository.
 fn reference(sub: &str) -> String {
-    let beside = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference");
-    let above = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference");
-    let root = if Path::new(beside).is_dir() {
-        beside
-    } else {
-        above
-    };
-    format!("{root}/{sub}")
+    format!("{}/../shared/reference/{sub}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn input() -> &'static Path {
