@@ -42,9 +42,9 @@ pub(crate) trait Tableau: Clone {
     /// The row chosen by the lexicographic minimum-ratio rule for entering column `col`, or
     /// `None` when no entry of the column is positive.
     fn lex_min_ratio(&self, col: usize) -> Option<usize>;
-    /// All rows attaining the (plain) minimum ratio for entering column `col`; sets `*unsure`
-    /// when a float decision was too close to call.
-    fn min_ratio_rows(&self, col: usize, unsure: &mut bool) -> Vec<usize>;
+    /// All rows attaining the (plain) minimum ratio for entering column `col`, written to
+    /// `out` (cleared first); sets `*unsure` when a float decision was too close to call.
+    fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>);
     /// Whether the basic variable of `row` is zero; sets `*unsure` when too close to call.
     fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool;
 }
@@ -196,10 +196,21 @@ impl Tableau for FloatTableau {
         Some(cand[0])
     }
 
-    fn min_ratio_rows(&self, col: usize, unsure: &mut bool) -> Vec<usize> {
+    fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>) {
+        out.clear();
         let rhs = self.stride - 1;
         let mut best = f64::INFINITY;
-        let mut cand = Vec::new();
+        for k in 0..self.rows {
+            let e = self.at(k, col);
+            if e > FLOAT_ZERO {
+                best = best.min(self.at(k, rhs).max(0.0) / e);
+            }
+        }
+        if best == f64::INFINITY {
+            return;
+        }
+        let tol = FLOAT_ZERO * (1.0 + best);
+        let grey = FLOAT_GREY * (1.0 + best);
         for k in 0..self.rows {
             let e = self.at(k, col);
             if e > FLOAT_ZERO {
@@ -207,24 +218,16 @@ impl Tableau for FloatTableau {
                     *unsure = true;
                 }
                 let r = self.at(k, rhs).max(0.0) / e;
-                best = best.min(r);
-                cand.push((k, r));
-            } else if e > -FLOAT_ZERO && e != 0.0 {
+                if r <= best + tol {
+                    out.push(k);
+                } else if r <= best + grey {
+                    *unsure = true;
+                }
+            } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
                 // A tiny entry we treat as zero.
-                *unsure |= e.abs() > FLOAT_ZERO * 1e-3;
-            }
-        }
-        let tol = FLOAT_ZERO * (1.0 + best.abs());
-        let grey = FLOAT_GREY * (1.0 + best.abs());
-        let mut out = Vec::new();
-        for (k, r) in cand {
-            if r <= best + tol {
-                out.push(k);
-            } else if r <= best + grey {
                 *unsure = true;
             }
         }
-        out
     }
 
     fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool {
@@ -400,14 +403,12 @@ impl Tableau for IntTableau {
         Some(cand[0])
     }
 
-    fn min_ratio_rows(&self, col: usize, _unsure: &mut bool) -> Vec<usize> {
-        let mut cand: Vec<usize> = (0..self.rows)
-            .filter(|&k| self.at(k, col).is_positive())
-            .collect();
-        if !cand.is_empty() {
-            self.lex_filter(&mut cand, self.stride - 1, col);
+    fn min_ratio_rows(&self, col: usize, _unsure: &mut bool, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend((0..self.rows).filter(|&k| self.at(k, col).is_positive()));
+        if !out.is_empty() {
+            self.lex_filter(out, self.stride - 1, col);
         }
-        cand
     }
 
     fn rhs_is_zero(&self, row: usize, _unsure: &mut bool) -> bool {

@@ -39,7 +39,9 @@ pub struct EnumerateOptions {
     /// Arithmetic for the vertex search (every returned equilibrium is exact either way).
     pub arithmetic: Arithmetic,
     /// Cap on the number of bases visited per polytope; when hit, the search stops and the
-    /// result has `complete = false`.
+    /// result has `complete = false` (its equilibria are still exact and verified). Memory is
+    /// at worst about `max_bases · (m+n+1) · max(m,n) · 8` bytes for the tableaux of one
+    /// breadth-first level.
     pub max_bases: usize,
 }
 
@@ -47,7 +49,7 @@ impl Default for EnumerateOptions {
     fn default() -> Self {
         EnumerateOptions {
             arithmetic: Arithmetic::FloatThenExact,
-            max_bases: 5_000_000,
+            max_bases: 200_000,
         }
     }
 }
@@ -130,11 +132,12 @@ pub fn enumerate_extreme_with(
             &mut counter,
         );
         counter.finish();
-        if !unsure {
-            let out = assemble(g, &ai, &bi, &vp, &vq, &mut unsure)?;
-            if !unsure {
-                return finish(out, cp && cq, false);
-            }
+        let out = assemble(g, &ai, &bi, &vp, &vq, &mut unsure)?;
+        // Every returned pair is certified exactly; an uncertain float decision only puts
+        // completeness in doubt. A search that hit the cap is incomplete anyway, and redoing
+        // it exactly would hit the same cap, so it is returned as it is.
+        if !(unsure && cp && cq) {
+            return finish(out, cp && cq && !unsure, false);
         }
     }
     let mut unsure = false;
@@ -240,6 +243,7 @@ fn vertices<T: Tableau>(
     seen.insert(key(&t0));
     let mut level = vec![t0];
     let mut complete = true;
+    let mut rows_buf = Vec::new();
     while !level.is_empty() {
         let mut next = Vec::new();
         for t in &level {
@@ -262,7 +266,8 @@ fn vertices<T: Tableau>(
                 if k >> col & 1 == 1 {
                     continue;
                 }
-                for row in t.min_ratio_rows(col, unsure) {
+                t.min_ratio_rows(col, unsure, &mut rows_buf);
+                for &row in &rows_buf {
                     let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
                     if seen.len() >= max_bases {
                         complete = false;
