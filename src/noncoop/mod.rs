@@ -44,3 +44,15 @@ impl Equilibrium {
         self
     }
 }
+
+pub mod lemke_howson;
+mod tableau;
+pub mod vertex_enumeration;
+
+pub use lemke_howson::{
+    lemke_howson, lemke_howson_all, lemke_howson_all_with, lemke_howson_with, Arithmetic,
+    LemkeHowsonOptions,
+};
+pub use vertex_enumeration::{
+    enumerate_extreme, enumerate_extreme_with, EnumerateOptions, Enumeration,
+};

@@ -1,0 +1,595 @@
+//! Pivoting tableaux for the best-response polytopes of a bimatrix game, in floating point and
+//! in exact fraction-free integer arithmetic.
+//!
+//! A tableau stores a system `s_k + Σ_j M[k][j] z_j = 1` (one row per constraint `k`, slack
+//! `s_k`) over `vars` variables, the right-hand side in the last column. Variables are numbered
+//! by their *label* in the sense of Shapley (1974): for the row player's polytope
+//! `P = {x ≥ 0 : Bᵀx ≤ 1}` the variable `x_i` has label `i` and the slack of column `j` has label
+//! `m + j`; for `Q = {y ≥ 0 : Ay ≤ 1}` the slack of row `i` has label `i` and `y_j` label `m + j`.
+//! This module is internal: [`super::lemke_howson`] and [`super::vertex_enumeration`] use it.
+
+use crate::error::{Error, Result};
+use crate::game::Bimatrix;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+use std::cmp::Ordering;
+
+/// Entries whose magnitude is at most this are zero in floating-point pivoting (payoffs are
+/// scaled into (0, 1] first, so this is relative to the payoff range).
+pub(crate) const FLOAT_ZERO: f64 = 1e-10;
+/// Floating-point decisions whose margin is below this (but above [`FLOAT_ZERO`]) are flagged as
+/// uncertain so the caller can redo the computation exactly.
+pub(crate) const FLOAT_GREY: f64 = 1e-7;
+
+/// Which polytope a tableau describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// `P = {x ≥ 0 : Bᵀx ≤ 1}`: `n` rows, structural variables `x_i` (labels `0..m`).
+    P,
+    /// `Q = {y ≥ 0 : Ay ≤ 1}`: `m` rows, structural variables `y_j` (labels `m..m+n`).
+    Q,
+}
+
+/// Common interface of the float and exact tableaux.
+pub(crate) trait Tableau: Clone {
+    /// Number of variables (`m + n`).
+    fn vars(&self) -> usize;
+    /// `basis()[row]` is the variable basic in `row`.
+    fn basis(&self) -> &[usize];
+    /// Pivots `col` into the basis in `row` (the entry must be positive).
+    fn pivot(&mut self, row: usize, col: usize);
+    /// The row chosen by the lexicographic minimum-ratio rule for entering column `col`, or
+    /// `None` when no entry of the column is positive.
+    fn lex_min_ratio(&self, col: usize) -> Option<usize>;
+    /// All rows attaining the (plain) minimum ratio for entering column `col`, written to
+    /// `out` (cleared first); sets `*unsure` when a float decision was too close to call.
+    fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>);
+    /// Whether the basic variable of `row` is zero; sets `*unsure` when too close to call.
+    fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool;
+}
+
+/// Label of the slack of constraint `row` and the structural variable range on each side.
+pub(crate) fn layout(side: Side, m: usize, n: usize) -> (usize, std::ops::Range<usize>) {
+    match side {
+        Side::P => (n, 0..m),
+        Side::Q => (m, m..m + n),
+    }
+}
+
+fn slack_var(side: Side, m: usize, row: usize) -> usize {
+    match side {
+        Side::P => m + row,
+        Side::Q => row,
+    }
+}
+
+/// The payoff coefficient of structural variable `var` in constraint `row`.
+fn coeff<T: Clone>(side: Side, m: usize, a: &[Vec<T>], b: &[Vec<T>], row: usize, var: usize) -> T {
+    match side {
+        Side::P => b[var][row].clone(),
+        Side::Q => a[row][var - m].clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floating point
+
+/// A dense floating-point tableau with ordinary (divide-by-pivot) pivoting.
+#[derive(Debug, Clone)]
+pub(crate) struct FloatTableau {
+    rows: usize,
+    stride: usize,
+    data: Vec<f64>,
+    basis: Vec<usize>,
+    /// Initial basic (slack) variables in row order: their columns hold the basis inverse, used
+    /// for lexicographic tie-breaking.
+    lex_cols: Vec<usize>,
+}
+
+/// Payoff matrices shifted and scaled into `[1/(range+1), 1]`, row-major (`a[i][j]`).
+pub(crate) fn scaled_payoffs(g: &Bimatrix) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let scale = |x: &nalgebra::DMatrix<f64>| {
+        let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let range = hi - lo;
+        // Shift so the smallest entry is `range/…` > 0; a constant matrix becomes all ones.
+        let span = if range > 0.0 { range } else { 1.0 };
+        (0..x.nrows())
+            .map(|i| {
+                (0..x.ncols())
+                    .map(|j| (x[(i, j)] - lo + span) / (2.0 * span))
+                    .collect()
+            })
+            .collect()
+    };
+    (scale(&g.a), scale(&g.b))
+}
+
+impl FloatTableau {
+    /// The tableau of `side` at the origin (all slacks basic). `a`, `b` must be positive.
+    pub(crate) fn new(side: Side, a: &[Vec<f64>], b: &[Vec<f64>]) -> Self {
+        let (m, n) = (a.len(), a[0].len());
+        let (rows, structural) = layout(side, m, n);
+        let vars = m + n;
+        let stride = vars + 1;
+        let mut data = vec![0.0; rows * stride];
+        let mut basis = Vec::with_capacity(rows);
+        for k in 0..rows {
+            let s = slack_var(side, m, k);
+            data[k * stride + s] = 1.0;
+            for v in structural.clone() {
+                data[k * stride + v] = coeff(side, m, a, b, k, v);
+            }
+            data[k * stride + vars] = 1.0;
+            basis.push(s);
+        }
+        FloatTableau {
+            rows,
+            stride,
+            lex_cols: basis.clone(),
+            data,
+            basis,
+        }
+    }
+
+    #[inline]
+    fn at(&self, row: usize, col: usize) -> f64 {
+        self.data[row * self.stride + col]
+    }
+
+    /// Value of the basic variable in `row`.
+    pub(crate) fn rhs(&self, row: usize) -> f64 {
+        self.at(row, self.stride - 1)
+    }
+}
+
+impl Tableau for FloatTableau {
+    fn vars(&self) -> usize {
+        self.stride - 1
+    }
+
+    fn basis(&self) -> &[usize] {
+        &self.basis
+    }
+
+    fn pivot(&mut self, row: usize, col: usize) {
+        let s = self.stride;
+        let p = self.data[row * s + col];
+        let inv = 1.0 / p;
+        for v in &mut self.data[row * s..(row + 1) * s] {
+            *v *= inv;
+        }
+        let (before, rest) = self.data.split_at_mut(row * s);
+        let (prow, after) = rest.split_at_mut(s);
+        let prow: &[f64] = prow;
+        for chunk in before.chunks_exact_mut(s).chain(after.chunks_exact_mut(s)) {
+            let f = chunk[col];
+            if f != 0.0 {
+                for (t, &r) in chunk.iter_mut().zip(prow) {
+                    *t -= f * r;
+                }
+                chunk[col] = 0.0;
+            }
+        }
+        self.basis[row] = col;
+    }
+
+    fn lex_min_ratio(&self, col: usize) -> Option<usize> {
+        let rhs = self.stride - 1;
+        let mut cand: Vec<usize> = (0..self.rows)
+            .filter(|&k| self.at(k, col) > FLOAT_ZERO)
+            .collect();
+        if cand.is_empty() {
+            return None;
+        }
+        let key_cols = std::iter::once(rhs).chain(self.lex_cols.iter().copied());
+        for kc in key_cols {
+            if cand.len() == 1 {
+                break;
+            }
+            let ratio = |k: usize| self.at(k, kc) / self.at(k, col);
+            let best = cand.iter().map(|&k| ratio(k)).fold(f64::INFINITY, f64::min);
+            let tol = FLOAT_ZERO * (1.0 + best.abs());
+            cand.retain(|&k| ratio(k) <= best + tol);
+        }
+        Some(cand[0])
+    }
+
+    fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>) {
+        out.clear();
+        let rhs = self.stride - 1;
+        let mut best = f64::INFINITY;
+        for k in 0..self.rows {
+            let e = self.at(k, col);
+            if e > FLOAT_ZERO {
+                best = best.min(self.at(k, rhs).max(0.0) / e);
+            }
+        }
+        if best == f64::INFINITY {
+            return;
+        }
+        let tol = FLOAT_ZERO * (1.0 + best);
+        let grey = FLOAT_GREY * (1.0 + best);
+        for k in 0..self.rows {
+            let e = self.at(k, col);
+            if e > FLOAT_ZERO {
+                if e <= FLOAT_GREY {
+                    *unsure = true;
+                }
+                let r = self.at(k, rhs).max(0.0) / e;
+                if r <= best + tol {
+                    out.push(k);
+                } else if r <= best + grey {
+                    *unsure = true;
+                }
+            } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
+                // A tiny entry we treat as zero.
+                *unsure = true;
+            }
+        }
+    }
+
+    fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool {
+        let v = self.rhs(row).abs();
+        if v > FLOAT_ZERO && v <= FLOAT_GREY {
+            *unsure = true;
+        }
+        v <= FLOAT_ZERO
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact
+
+/// A row-major integer matrix.
+pub(crate) type IntMatrix = Vec<Vec<BigInt>>;
+
+/// Payoffs converted exactly to integers: every f64 is a dyadic rational, so after shifting
+/// both matrices to be positive and multiplying by a common power of two they are integers.
+/// The equilibria of the scaled game are those of the original (positive affine transforms of
+/// each player's payoffs).
+pub(crate) fn integer_payoffs(g: &Bimatrix) -> Result<(IntMatrix, IntMatrix)> {
+    let conv = |x: &nalgebra::DMatrix<f64>| -> Result<Vec<Vec<BigInt>>> {
+        let mut q = Vec::with_capacity(x.nrows());
+        for i in 0..x.nrows() {
+            let mut row = Vec::with_capacity(x.ncols());
+            for j in 0..x.ncols() {
+                let r = BigRational::from_float(x[(i, j)]).ok_or_else(|| {
+                    Error::invalid_game(format!("payoff {} is not finite", x[(i, j)]))
+                })?;
+                row.push(r);
+            }
+            q.push(row);
+        }
+        let lo = q
+            .iter()
+            .flatten()
+            .min()
+            .cloned()
+            .unwrap_or_else(BigRational::zero);
+        // Denominators are powers of two: their lcm is the largest one.
+        let den = q
+            .iter()
+            .flatten()
+            .map(|r| r.denom().clone())
+            .max()
+            .unwrap_or_else(BigInt::one);
+        let shift = BigRational::one() - lo;
+        Ok(q.into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|r| {
+                        let v = (r + &shift) * BigRational::from_integer(den.clone());
+                        v.to_integer()
+                    })
+                    .collect()
+            })
+            .collect())
+    };
+    Ok((conv(&g.a)?, conv(&g.b)?))
+}
+
+/// A tableau in fraction-free integer form (Edmonds; Bareiss): the true tableau is
+/// `data / det`, and every pivot divides exactly by the previous pivot element.
+#[derive(Debug, Clone)]
+pub(crate) struct IntTableau {
+    rows: usize,
+    stride: usize,
+    data: Vec<BigInt>,
+    det: BigInt,
+    basis: Vec<usize>,
+    lex_cols: Vec<usize>,
+}
+
+impl IntTableau {
+    /// The tableau of `side` at the origin, from positive integer payoffs.
+    pub(crate) fn new(side: Side, a: &[Vec<BigInt>], b: &[Vec<BigInt>]) -> Self {
+        let (m, n) = (a.len(), a[0].len());
+        let (rows, structural) = layout(side, m, n);
+        let vars = m + n;
+        let stride = vars + 1;
+        let mut data = vec![BigInt::zero(); rows * stride];
+        let mut basis = Vec::with_capacity(rows);
+        for k in 0..rows {
+            let s = slack_var(side, m, k);
+            data[k * stride + s] = BigInt::one();
+            for v in structural.clone() {
+                data[k * stride + v] = coeff(side, m, a, b, k, v);
+            }
+            data[k * stride + vars] = BigInt::one();
+            basis.push(s);
+        }
+        IntTableau {
+            rows,
+            stride,
+            lex_cols: basis.clone(),
+            data,
+            det: BigInt::one(),
+            basis,
+        }
+    }
+
+    #[inline]
+    fn at(&self, row: usize, col: usize) -> &BigInt {
+        &self.data[row * self.stride + col]
+    }
+
+    /// Value of the basic variable in `row`, exactly.
+    pub(crate) fn rhs(&self, row: usize) -> BigRational {
+        BigRational::new(self.at(row, self.stride - 1).clone(), self.det.clone())
+    }
+
+    /// `at(k1, c1)/at(k1, col)` compared with `at(k2, c2)/at(k2, col)` (denominators positive).
+    fn cmp_ratio(&self, k1: usize, k2: usize, num_col: usize, col: usize) -> Ordering {
+        let l = self.at(k1, num_col) * self.at(k2, col);
+        let r = self.at(k2, num_col) * self.at(k1, col);
+        l.cmp(&r)
+    }
+
+    fn lex_filter(&self, cand: &mut Vec<usize>, num_col: usize, col: usize) {
+        let mut best = cand[0];
+        for &k in &cand[1..] {
+            if self.cmp_ratio(k, best, num_col, col) == Ordering::Less {
+                best = k;
+            }
+        }
+        cand.retain(|&k| self.cmp_ratio(k, best, num_col, col) == Ordering::Equal);
+    }
+}
+
+impl Tableau for IntTableau {
+    fn vars(&self) -> usize {
+        self.stride - 1
+    }
+
+    fn basis(&self) -> &[usize] {
+        &self.basis
+    }
+
+    fn pivot(&mut self, row: usize, col: usize) {
+        let s = self.stride;
+        let p = self.data[row * s + col].clone();
+        let prow: Vec<BigInt> = self.data[row * s..(row + 1) * s].to_vec();
+        for k in 0..self.rows {
+            if k == row {
+                continue;
+            }
+            let f = self.data[k * s + col].clone();
+            let chunk = &mut self.data[k * s..(k + 1) * s];
+            for (t, r) in chunk.iter_mut().zip(&prow) {
+                let v = &*t * &p - &f * r;
+                *t = v / &self.det;
+            }
+        }
+        self.det = p;
+        self.basis[row] = col;
+    }
+
+    fn lex_min_ratio(&self, col: usize) -> Option<usize> {
+        let mut cand: Vec<usize> = (0..self.rows)
+            .filter(|&k| self.at(k, col).is_positive())
+            .collect();
+        if cand.is_empty() {
+            return None;
+        }
+        let rhs = self.stride - 1;
+        for kc in std::iter::once(rhs).chain(self.lex_cols.iter().copied()) {
+            if cand.len() == 1 {
+                break;
+            }
+            self.lex_filter(&mut cand, kc, col);
+        }
+        Some(cand[0])
+    }
+
+    fn min_ratio_rows(&self, col: usize, _unsure: &mut bool, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend((0..self.rows).filter(|&k| self.at(k, col).is_positive()));
+        if !out.is_empty() {
+            self.lex_filter(out, self.stride - 1, col);
+        }
+    }
+
+    fn rhs_is_zero(&self, row: usize, _unsure: &mut bool) -> bool {
+        self.at(row, self.stride - 1).is_zero()
+    }
+}
+
+/// The exact basic solution of `side` for `basis` (any order), from integer payoffs, in
+/// integer form: structural values `z[v] = num[v] / det` and slack values
+/// `slack[k] / det`. `None` when the basis matrix is singular.
+///
+/// Only the square block (tight constraints × basic structural variables) is solved, by
+/// fraction-free Gauss–Jordan elimination; slacks follow by substitution.
+pub(crate) fn exact_basic_solution(
+    side: Side,
+    a: &[Vec<BigInt>],
+    b: &[Vec<BigInt>],
+    basis: &[usize],
+) -> Option<ExactPoint> {
+    let (m, n) = (a.len(), a[0].len());
+    let (rows, structural) = layout(side, m, n);
+    let basic_struct: Vec<usize> = basis
+        .iter()
+        .copied()
+        .filter(|v| structural.contains(v))
+        .collect();
+    let tight: Vec<usize> = (0..rows)
+        .filter(|&k| !basis.contains(&slack_var(side, m, k)))
+        .collect();
+    let d = basic_struct.len();
+    if tight.len() != d {
+        return None;
+    }
+    let mut num = vec![BigInt::zero(); structural.len()];
+    let mut det = BigInt::one();
+    if d > 0 {
+        // Augmented d x (d+1) integer matrix.
+        let mut mat: Vec<Vec<BigInt>> = tight
+            .iter()
+            .map(|&k| {
+                let mut r: Vec<BigInt> = basic_struct
+                    .iter()
+                    .map(|&v| coeff(side, m, a, b, k, v))
+                    .collect();
+                r.push(BigInt::one());
+                r
+            })
+            .collect();
+        for c in 0..d {
+            let pr = (c..d).find(|&r| !mat[r][c].is_zero())?;
+            mat.swap(c, pr);
+            let p = mat[c][c].clone();
+            let prow = mat[c].clone();
+            for (r, row) in mat.iter_mut().enumerate() {
+                if r == c {
+                    continue;
+                }
+                let f = row[c].clone();
+                for (t, pv) in row.iter_mut().zip(&prow) {
+                    let v = &*t * &p - &f * pv;
+                    *t = v / &det;
+                }
+            }
+            det = p;
+        }
+        // Now mat = det * I | det * z.
+        let base = structural.start;
+        for (c, &v) in basic_struct.iter().enumerate() {
+            num[v - base] = mat[c][d].clone();
+        }
+    }
+    let slack = (0..rows)
+        .map(|k| {
+            let mut s = det.clone();
+            for (off, v) in structural.clone().enumerate() {
+                if !num[off].is_zero() {
+                    s -= coeff(side, m, a, b, k, v) * &num[off];
+                }
+            }
+            s
+        })
+        .collect();
+    Some(ExactPoint { num, slack, det })
+}
+
+/// An exact point of a best-response polytope in integer form (see
+/// [`exact_basic_solution`]).
+#[derive(Debug, Clone)]
+pub(crate) struct ExactPoint {
+    /// Structural values times `det`.
+    pub num: Vec<BigInt>,
+    /// Slack values times `det`.
+    pub slack: Vec<BigInt>,
+    /// Common denominator (non-zero, any sign).
+    pub det: BigInt,
+}
+
+impl ExactPoint {
+    /// Whether every structural and slack value is non-negative.
+    pub(crate) fn feasible(&self) -> bool {
+        let s = self.det.sign();
+        self.num
+            .iter()
+            .chain(&self.slack)
+            .all(|v| v.is_zero() || v.sign() == s)
+    }
+
+    /// Label bitmask: structural variables and slacks that are zero, numbered as in the tableau
+    /// of `side` (structural first on P, slacks first on Q).
+    pub(crate) fn labels(&self, side: Side, m: usize) -> u128 {
+        let mut mask = 0u128;
+        let (zs, ss) = match side {
+            Side::P => (0, m),
+            Side::Q => (m, 0),
+        };
+        for (i, v) in self.num.iter().enumerate() {
+            if v.is_zero() {
+                mask |= 1u128 << (zs + i);
+            }
+        }
+        for (k, v) in self.slack.iter().enumerate() {
+            if v.is_zero() {
+                mask |= 1u128 << (ss + k);
+            }
+        }
+        mask
+    }
+
+    /// The structural vector normalised to sum 1 (`None` at the origin).
+    pub(crate) fn normalised(&self) -> Option<Vec<BigRational>> {
+        let s: BigInt = self.num.iter().sum();
+        if s.is_zero() {
+            return None;
+        }
+        Some(
+            self.num
+                .iter()
+                .map(|v| BigRational::new(v.clone(), s.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Wraps a bimatrix profile as an [`super::Equilibrium`], its regret and payoffs computed by
+/// [`crate::verify`], attaching `exact` when given.
+pub(crate) fn bimatrix_equilibrium(
+    g: &Bimatrix,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    exact: Option<Vec<Vec<BigRational>>>,
+) -> Result<super::Equilibrium> {
+    let regret = crate::verify::bimatrix_regret(&g.a, &g.b, &x, &y)?;
+    let payoffs = crate::verify::bimatrix_payoffs(&g.a, &g.b, &x, &y).to_vec();
+    Ok(super::Equilibrium {
+        strategies: vec![x, y],
+        payoffs,
+        regret,
+        exact,
+    })
+}
+
+/// The regret threshold an equilibrium of `g` computed in floating point must meet.
+pub(crate) fn regret_threshold(g: &Bimatrix) -> f64 {
+    let scale =
+        g.a.iter()
+            .chain(g.b.iter())
+            .fold(0.0_f64, |s, v| s.max(v.abs()));
+    crate::Tolerance::DEFAULT.threshold(scale.max(1.0)) * 10.0
+}
+
+/// Normalises a non-negative exact vector to sum 1 (`None` when it is zero).
+pub(crate) fn normalise_exact(v: &[BigRational]) -> Option<Vec<BigRational>> {
+    let s: BigRational = v.iter().cloned().sum();
+    if !s.is_positive() {
+        return None;
+    }
+    Some(v.iter().map(|z| z / &s).collect())
+}
+
+/// Float form of an exact vector.
+pub(crate) fn to_f64(v: &[BigRational]) -> Vec<f64> {
+    use num_traits::ToPrimitive;
+    v.iter().map(|z| z.to_f64().unwrap_or(f64::NAN)).collect()
+}
