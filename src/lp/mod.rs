@@ -19,6 +19,7 @@
 //! because several solvers (dominance, Stackelberg, nucleolus) rely on vertex solutions.
 
 mod backend;
+pub mod dense;
 
 use crate::error::{Error, Result};
 

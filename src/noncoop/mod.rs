@@ -56,3 +56,18 @@ pub use lemke_howson::{
 pub use vertex_enumeration::{
     enumerate_extreme, enumerate_extreme_with, EnumerateOptions, Enumeration,
 };
+
+pub mod zero_sum;
+
+pub use zero_sum::{solve_zero_sum, solve_zero_sum_with, ZeroSum};
+pub mod correlated;
+pub mod dominance;
+pub mod pure;
+pub mod stackelberg;
+
+pub use correlated::{
+    correlated_equilibrium, CeKind, CeObjective, CorrelatedEquilibrium, CE_SIZE_LIMIT,
+};
+pub use dominance::{iterated_strict_dominance, Dominance, Elimination};
+pub use pure::{pure_equilibria, pure_profile};
+pub use stackelberg::{stackelberg, Stackelberg};

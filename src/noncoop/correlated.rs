@@ -1,0 +1,210 @@
+//! Correlated and coarse correlated equilibria of n-player games, by linear programming.
+
+use crate::error::{Error, Result};
+use crate::game::NormalForm;
+use crate::lp::{LinearProgram, Relation, Sense};
+use crate::tolerance::Tolerance;
+use crate::verify;
+
+/// Which kind of correlated equilibrium to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CeKind {
+    /// Correlated equilibrium (Aumann 1974): no player gains by replacing a recommended action
+    /// by another one, knowing the recommendation.
+    #[default]
+    Correlated,
+    /// Coarse correlated equilibrium (Hannan; Moulin & Vial 1978): no player gains by ignoring
+    /// the device and always playing one fixed action.
+    Coarse,
+}
+
+/// The linear objective optimised over the equilibrium polytope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CeObjective {
+    /// Maximise the sum of all players' expected payoffs (utilitarian welfare).
+    #[default]
+    Welfare,
+    /// Maximise one player's expected payoff.
+    MaxPlayer(usize),
+    /// Minimise one player's expected payoff.
+    MinPlayer(usize),
+}
+
+/// A (coarse) correlated equilibrium with its certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelatedEquilibrium {
+    /// The profiles with positive probability (row-major profile order) and their
+    /// probabilities, summing to 1.
+    pub distribution: Vec<(Vec<usize>, f64)>,
+    /// Each player's expected payoff under the distribution.
+    pub payoffs: Vec<f64>,
+    /// The value of the objective (welfare, or the chosen player's payoff).
+    pub objective: f64,
+    /// The largest gain of any deviation of the requested kind, computed by
+    /// [`verify::correlated_regret`] (0 up to LP tolerance).
+    pub regret: f64,
+}
+
+/// The size limit of [`correlated_equilibrium`]: profiles × incentive constraints. At this
+/// limit the dense equivalent of the constraint matrix has 2·10⁷ entries.
+pub const CE_SIZE_LIMIT: usize = 20_000_000;
+
+/// An optimal (coarse) correlated equilibrium of `g` for a linear objective.
+///
+/// The variables are the probabilities `μ(s)` of the `N` pure profiles. Correlated: for every
+/// player `p` and actions `a ≠ b`, `Σ_{s: s_p = a} μ(s)(u_p(s) − u_p(b, s_{−p})) >= 0`. Coarse:
+/// for every `p` and `b`, `Σ_s μ(s)(u_p(s) − u_p(b, s_{−p})) >= 0`. Plus `Σ μ = 1`, `μ >= 0`.
+/// The simplex backend returns a vertex of the polytope, so the support is small.
+///
+/// # Arguments
+/// - `g`: any normal-form game.
+/// - `kind`: [`CeKind::Correlated`] or [`CeKind::Coarse`].
+/// - `objective`: what to optimise ([`CeObjective::Welfare`] by default).
+///
+/// # Returns
+/// The distribution (positive-probability profiles), payoffs, objective value and the regret
+/// recomputed by [`verify::correlated_regret`].
+///
+/// # Errors
+/// - [`Error::InvalidArgument`] for a player index out of range in the objective.
+/// - [`Error::TooLarge`] when profiles × constraints exceeds [`CE_SIZE_LIMIT`].
+/// - [`Error::Numerical`] when the LP (always feasible: every Nash equilibrium is a CE) is not
+///   solved to optimality; LP backend errors are passed through.
+///
+/// # Complexity
+/// One LP with `N` variables and `Σ_p k_p(k_p − 1)` rows (`Σ_p k_p` for coarse), each row with
+/// `N / k_p` (coarse: `N`) nonzeros.
+///
+/// # Example
+/// ```
+/// use covenant::game::NormalForm;
+/// use covenant::noncoop::{correlated_equilibrium, CeKind, CeObjective};
+///
+/// // Chicken: the welfare-maximising CE puts 1/4, 1/4, 1/2 on (D,C), (C,D), (C,C).
+/// let g = NormalForm::from_matrices(
+///     &[vec![0.0, 7.0], vec![2.0, 6.0]],
+///     &[vec![0.0, 2.0], vec![7.0, 6.0]],
+/// ).unwrap();
+/// let ce = correlated_equilibrium(&g, CeKind::Correlated, CeObjective::Welfare).unwrap();
+/// assert!((ce.objective - 10.5).abs() < 1e-6);
+/// assert!(ce.regret < 1e-6);
+/// ```
+pub fn correlated_equilibrium(
+    g: &NormalForm,
+    kind: CeKind,
+    objective: CeObjective,
+) -> Result<CorrelatedEquilibrium> {
+    let n = g.num_players();
+    let shape = g.shape().to_vec();
+    if let CeObjective::MaxPlayer(p) | CeObjective::MinPlayer(p) = objective {
+        if p >= n {
+            return Err(Error::invalid_argument(format!(
+                "objective names player {p}, but the game has {n} players (0-based)"
+            )));
+        }
+    }
+    let total = g.num_profiles();
+    let rows: usize = shape
+        .iter()
+        .map(|&k| match kind {
+            CeKind::Correlated => k * (k - 1),
+            CeKind::Coarse => k,
+        })
+        .sum();
+    if total.saturating_mul(rows) > CE_SIZE_LIMIT {
+        return Err(Error::TooLarge(format!(
+            "{total} profiles x {rows} incentive constraints exceeds the limit of \
+             {CE_SIZE_LIMIT} (CE_SIZE_LIMIT)"
+        )));
+    }
+    let tensors: Vec<Vec<f64>> = g
+        .payoff_tensors()
+        .iter()
+        .map(|t| t.iter().copied().collect())
+        .collect();
+    let strides: Vec<usize> = (0..n).map(|p| shape[p + 1..].iter().product()).collect();
+    let profiles: Vec<Vec<usize>> = g.profiles().collect();
+
+    let tensors_ref = &tensors;
+    let (sense, cost): (Sense, Box<dyn Fn(usize) -> f64>) = match objective {
+        CeObjective::Welfare => (
+            Sense::Maximize,
+            Box::new(move |f| tensors_ref.iter().map(|t| t[f]).sum()),
+        ),
+        CeObjective::MaxPlayer(p) => (Sense::Maximize, Box::new(move |f| tensors_ref[p][f])),
+        CeObjective::MinPlayer(p) => (Sense::Minimize, Box::new(move |f| tensors_ref[p][f])),
+    };
+    let mut lp = LinearProgram::new(sense);
+    let mu: Vec<_> = (0..total)
+        .map(|f| lp.add_variable(0.0, f64::INFINITY, cost(f)))
+        .collect();
+    for p in 0..n {
+        let (k, stride) = (shape[p], strides[p]);
+        let t = &tensors[p];
+        match kind {
+            CeKind::Correlated => {
+                for a in 0..k {
+                    for b in (0..k).filter(|&b| b != a) {
+                        // Profiles with s_p = a; switching to b moves the flat index.
+                        let terms =
+                            profiles
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, s)| s[p] == a)
+                                .map(|(f, _)| {
+                                    let g_dev = f + b * stride - a * stride;
+                                    (mu[f], t[f] - t[g_dev])
+                                });
+                        lp.add_constraint(terms, Relation::Ge, 0.0);
+                    }
+                }
+            }
+            CeKind::Coarse => {
+                for b in 0..k {
+                    let terms = profiles.iter().enumerate().map(|(f, s)| {
+                        let g_dev = f + b * stride - s[p] * stride;
+                        (mu[f], t[f] - t[g_dev])
+                    });
+                    lp.add_constraint(terms, Relation::Ge, 0.0);
+                }
+            }
+        }
+    }
+    lp.add_constraint(mu.iter().map(|&v| (v, 1.0)), Relation::Eq, 1.0);
+    let sol = lp.solve()?;
+    if !sol.is_optimal() {
+        return Err(Error::Numerical {
+            context: "correlated-equilibrium LP",
+            message: format!(
+                "the LP is feasible (Nash equilibria exist) and bounded, but {:?}",
+                sol.status
+            ),
+        });
+    }
+    let probs = super::zero_sum::normalise(sol.values);
+    let distribution: Vec<(Vec<usize>, f64)> = profiles
+        .into_iter()
+        .zip(probs)
+        .filter(|(_, pr)| *pr > Tolerance::DEFAULT.abs)
+        .collect();
+    // Renormalise after dropping LP dust so that the certificate sees a distribution.
+    let mass: f64 = distribution.iter().map(|(_, pr)| pr).sum();
+    let distribution: Vec<(Vec<usize>, f64)> = distribution
+        .into_iter()
+        .map(|(s, pr)| (s, pr / mass))
+        .collect();
+    let payoffs: Vec<f64> = (0..n)
+        .map(|p| distribution.iter().map(|(s, pr)| pr * g.payoff(p, s)).sum())
+        .collect();
+    let objective = match objective {
+        CeObjective::Welfare => payoffs.iter().sum(),
+        CeObjective::MaxPlayer(p) | CeObjective::MinPlayer(p) => payoffs[p],
+    };
+    let regret = verify::correlated_regret(g, &distribution, kind == CeKind::Coarse)?;
+    Ok(CorrelatedEquilibrium {
+        distribution,
+        payoffs,
+        objective,
+        regret,
+    })
+}
