@@ -387,8 +387,10 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
             .collect();
         // Relaxation of the fixed ε (so rounding in ε* cannot make the check LP infeasible),
         // and the threshold above which a t_S counts as positive.
-        let relax = 0.01 * self.tol;
-        let positive = 0.1 * self.tol;
+        // The loosening is kept far below the threshold: a loosened face is slightly thicker,
+        // and its thickness, amplified by the geometry, must not pass for a real slack.
+        let relax = 1e-3 * self.tol;
+        let positive = self.tol;
         for _ in 0..MAX_SOLVES_PER_STAGE {
             if cands.len() <= 1 {
                 break;
