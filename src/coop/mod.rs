@@ -1,2 +1,15 @@
 //! Cooperative solvers: core, least core, nucleolus, Shapley and Banzhaf values, power indices
 //! of weighted voting games, and coalition structures.
+
+pub mod core;
+pub mod nucleolus;
+pub mod structure;
+
+pub use self::core::{
+    core_check, core_nonempty, least_core, CoreCheck, CoreStatus, Domain, LeastCore,
+};
+pub use self::nucleolus::{kohlberg_criterion, nucleolus, prenucleolus, Nucleolus};
+pub use self::structure::{
+    optimal_coalition_structure, stable_structure, structure_core, CoalitionStructure,
+    StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,
+};

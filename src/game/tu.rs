@@ -100,6 +100,137 @@ pub trait CoalitionalGame {
     fn num_players(&self) -> usize;
     /// The value `v(S)`; `v(∅) = 0`.
     fn value(&self, s: Coalition) -> f64;
+
+    /// Separation oracle of the constraint-generation solvers (least core, nucleolus): the
+    /// proper coalition `S` (`∅ ≠ S ≠ N`) with `skip(S) == false` of largest excess
+    /// `e(S, x) = v(S) − x(S)`, ties broken towards the smaller bitmask.
+    ///
+    /// The default scans all `2^n − 2` proper coalitions ([`top_excess_coalitions`]);
+    /// structured games (weighted voting, treaty games) override it with something smarter.
+    ///
+    /// # Returns
+    /// `None` when every proper coalition is skipped (or `n = 1`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] when `x` does not have one finite entry per player;
+    /// [`Error::TooLarge`] from the default scan beyond [`MAX_DENSE_PLAYERS`] players.
+    fn most_excess_coalition(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+    ) -> Result<Option<(Coalition, f64)>> {
+        Ok(top_excess_coalitions(self, x, skip, 1)?.pop())
+    }
+
+    /// Up to `k` proper, non-skipped coalitions of largest excess, in decreasing order of
+    /// excess (the solvers add several violated constraints per round).
+    ///
+    /// The default calls [`CoalitionalGame::most_excess_coalition`] `k` times, skipping the
+    /// ones already found, so a game that overrides only that method stays correct; dense games
+    /// override this with one scan.
+    ///
+    /// # Errors
+    /// As [`CoalitionalGame::most_excess_coalition`].
+    fn most_excess_coalitions(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+        k: usize,
+    ) -> Result<Vec<(Coalition, f64)>> {
+        let mut found: Vec<(Coalition, f64)> = Vec::with_capacity(k);
+        while found.len() < k {
+            let next = {
+                let seen = |s: Coalition| skip(s) || found.iter().any(|&(t, _)| t == s);
+                self.most_excess_coalition(x, &seen)?
+            };
+            match next {
+                Some(p) => found.push(p),
+                None => break,
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Checks that `x` has one finite entry per player.
+fn check_allocation(n: usize, x: &[f64]) -> Result<()> {
+    if x.len() != n {
+        return Err(Error::invalid_argument(format!(
+            "an allocation for {n} players has {} entries",
+            x.len()
+        )));
+    }
+    if let Some((i, v)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::invalid_argument(format!(
+            "allocation entry of player {i} is {v}"
+        )));
+    }
+    Ok(())
+}
+
+/// Brute-force separation: up to `k` proper coalitions (`∅ ≠ S ≠ N`) with `skip(S) == false`
+/// of largest excess `v(S) − x(S)`, in decreasing order of excess (ties: smaller bitmask
+/// first).
+///
+/// `x(S)` is the sum of two table look-ups (the players split into a low and a high half, each
+/// half's subset sums precomputed), so a scan costs one `value` call and one addition per
+/// coalition, and `skip` is only asked about coalitions that would enter the top `k`.
+///
+/// # Complexity
+/// `O(2^n · (1 + k))` time in the worst case, `O(2^(n/2) + k)` memory.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] when `x` does not have one finite entry per player;
+/// [`Error::TooLarge`] for more than [`MAX_DENSE_PLAYERS`] players.
+pub fn top_excess_coalitions<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    skip: &dyn Fn(Coalition) -> bool,
+    k: usize,
+) -> Result<Vec<(Coalition, f64)>> {
+    let n = g.num_players();
+    check_allocation(n, x)?;
+    if n > MAX_DENSE_PLAYERS {
+        return Err(Error::TooLarge(format!(
+            "scanning all 2^{n} coalitions of a {n}-player game (the limit is {} players): \
+             the game needs its own separation oracle (CoalitionalGame::most_excess_coalition)",
+            MAX_DENSE_PLAYERS
+        )));
+    }
+    if n < 2 || k == 0 {
+        return Ok(Vec::new());
+    }
+    let half = n / 2;
+    let subset_sums = |offset: usize, len: usize| {
+        let mut s = vec![0.0; 1usize << len];
+        for m in 1..s.len() {
+            s[m] = s[m & (m - 1)] + x[offset + m.trailing_zeros() as usize];
+        }
+        s
+    };
+    let lo = subset_sums(0, half);
+    let hi = subset_sums(half, n - half);
+    let lo_mask = (1u64 << half) - 1;
+    let grand = Coalition::grand(n).0;
+    // `best` is kept sorted by decreasing excess; `floor` is the excess a coalition must beat.
+    let mut best: Vec<(Coalition, f64)> = Vec::with_capacity(k + 1);
+    let mut floor = f64::NEG_INFINITY;
+    for m in 1..grand {
+        let s = Coalition(m);
+        let e = g.value(s) - (lo[(m & lo_mask) as usize] + hi[(m >> half) as usize]);
+        if e <= floor || skip(s) {
+            continue;
+        }
+        let at = best.partition_point(|&(_, b)| b >= e);
+        best.insert(at, (s, e));
+        if best.len() > k {
+            best.pop();
+        }
+        if best.len() == k {
+            floor = best[k - 1].1;
+        }
+    }
+    Ok(best)
 }
 
 /// Most players a dense [`TuGame`] may have (2^30 values = 8 GiB).
@@ -229,6 +360,15 @@ impl CoalitionalGame for TuGame {
     fn value(&self, s: Coalition) -> f64 {
         self.v[s.index()]
     }
+
+    fn most_excess_coalitions(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+        k: usize,
+    ) -> Result<Vec<(Coalition, f64)>> {
+        top_excess_coalitions(self, x, skip, k)
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +385,53 @@ mod tests {
         assert!(Coalition::singleton(2).is_subset_of(s));
         assert_eq!(Coalition::grand(3).0, 7);
         assert_eq!(Coalition::grand(64).0, u64::MAX);
+    }
+
+    #[test]
+    fn separation_finds_the_largest_excesses() {
+        // v(S) = |S|^2 on 4 players, x = (1, 2, 3, 4): check against a direct scan.
+        let g = TuGame::from_fn(4, |s| (s.len() * s.len()) as f64).unwrap();
+        let x = [1.0, 2.0, 3.0, 4.0];
+        let excess = |s: Coalition| g.value(s) - s.members().map(|i| x[i]).sum::<f64>();
+        let mut all: Vec<(Coalition, f64)> = (1..15)
+            .map(|m| (Coalition(m), excess(Coalition(m))))
+            .collect();
+        all.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+        let none = |_: Coalition| false;
+        assert_eq!(
+            g.most_excess_coalitions(&x, &none, 3).unwrap(),
+            all[..3].to_vec()
+        );
+        assert_eq!(g.most_excess_coalition(&x, &none).unwrap(), Some(all[0]));
+        let skip_top = |s: Coalition| s == all[0].0;
+        assert_eq!(
+            g.most_excess_coalition(&x, &skip_top).unwrap(),
+            Some(all[1])
+        );
+        // The trait's default (repeated single calls) agrees with the one-scan override.
+        struct Plain<'a>(&'a TuGame);
+        impl CoalitionalGame for Plain<'_> {
+            fn num_players(&self) -> usize {
+                4
+            }
+            fn value(&self, s: Coalition) -> f64 {
+                self.0.value(s)
+            }
+        }
+        assert_eq!(
+            Plain(&g).most_excess_coalitions(&x, &none, 5).unwrap(),
+            all[..5].to_vec()
+        );
+        assert!(matches!(
+            g.most_excess_coalition(&x[..3], &none),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            g.most_excess_coalition(&[1.0, f64::NAN, 0.0, 0.0], &none),
+            Err(Error::InvalidArgument(_))
+        ));
+        let all_skipped = |_: Coalition| true;
+        assert_eq!(g.most_excess_coalition(&x, &all_skipped).unwrap(), None);
     }
 
     #[test]

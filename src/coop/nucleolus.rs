@@ -1,0 +1,750 @@
+//! Nucleolus and prenucleolus by sequential LPs with constraint generation, and Kohlberg's
+//! criterion as an independent certificate.
+//!
+//! The stage machinery ([`Stages`]) is shared with the least core (its first stage).
+
+use std::collections::HashSet;
+
+use crate::coop::core::Domain;
+use crate::error::{Error, Result};
+use crate::game::tu::{Coalition, CoalitionalGame};
+use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
+use crate::tolerance::Tolerance;
+
+/// The nucleolus (or prenucleolus) of a game, with its certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nucleolus {
+    /// The allocation, one entry per player.
+    pub allocation: Vec<f64>,
+    /// The successive stage optima `ε_1 > ε_2 > …`: the distinct excess levels fixed on the
+    /// way (the first is the least-core ε of the domain).
+    pub excess_levels: Vec<f64>,
+    /// Whether the allocation passes [`kohlberg_criterion`] (computed independently of the
+    /// stage loop).
+    pub kohlberg: bool,
+}
+
+/// A set of coalitions: a bitset while `2^n` bits are cheap, a hash set beyond.
+pub(crate) enum CoalitionSet {
+    Bits(Vec<u64>),
+    Hash(HashSet<u64>),
+}
+
+/// Most players for which [`CoalitionSet`] uses a bitset (2^26 bits = 8 MiB).
+const MAX_BITSET_PLAYERS: usize = 26;
+
+impl CoalitionSet {
+    pub(crate) fn new(n: usize) -> Self {
+        if n <= MAX_BITSET_PLAYERS {
+            CoalitionSet::Bits(vec![0; (1usize << n).div_ceil(64)])
+        } else {
+            CoalitionSet::Hash(HashSet::new())
+        }
+    }
+
+    pub(crate) fn insert(&mut self, s: Coalition) -> bool {
+        match self {
+            CoalitionSet::Bits(b) => {
+                let (w, bit) = ((s.0 >> 6) as usize, 1u64 << (s.0 & 63));
+                let fresh = b[w] & bit == 0;
+                b[w] |= bit;
+                fresh
+            }
+            CoalitionSet::Hash(h) => h.insert(s.0),
+        }
+    }
+
+    pub(crate) fn remove(&mut self, s: Coalition) {
+        match self {
+            CoalitionSet::Bits(b) => b[(s.0 >> 6) as usize] &= !(1u64 << (s.0 & 63)),
+            CoalitionSet::Hash(h) => {
+                h.remove(&s.0);
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, s: Coalition) -> bool {
+        match self {
+            CoalitionSet::Bits(b) => b[(s.0 >> 6) as usize] >> (s.0 & 63) & 1 == 1,
+            CoalitionSet::Hash(h) => h.contains(&s.0),
+        }
+    }
+}
+
+/// An incrementally built basis of coalition indicator vectors (Gaussian elimination).
+pub(crate) struct SpanBasis {
+    n: usize,
+    /// Reduced rows with their pivot column.
+    rows: Vec<(usize, Vec<f64>)>,
+}
+
+/// Pivot threshold of the elimination on 0/1 vectors.
+const PIVOT_TOL: f64 = 1e-9;
+
+impl SpanBasis {
+    pub(crate) fn new(n: usize) -> Self {
+        SpanBasis {
+            n,
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn rank(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Adds the indicator of `s`; returns whether the rank grew.
+    pub(crate) fn add(&mut self, s: Coalition) -> bool {
+        let mut v: Vec<f64> = (0..self.n)
+            .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
+            .collect();
+        for (p, r) in &self.rows {
+            let f = v[*p];
+            if f != 0.0 {
+                for (a, b) in v.iter_mut().zip(r) {
+                    *a -= f * b;
+                }
+            }
+        }
+        let Some(p) = (0..self.n).max_by(|&a, &b| v[a].abs().total_cmp(&v[b].abs())) else {
+            return false;
+        };
+        if v[p].abs() <= PIVOT_TOL {
+            return false;
+        }
+        let pv = v[p];
+        v.iter_mut().for_each(|a| *a /= pv);
+        // Keep the basis reduced: eliminate the new pivot from the older rows.
+        for (_, r) in &mut self.rows {
+            let f = r[p];
+            if f != 0.0 {
+                for (a, b) in r.iter_mut().zip(&v) {
+                    *a -= f * b;
+                }
+            }
+        }
+        self.rows.push((p, v));
+        true
+    }
+}
+
+/// Cap on LP solves of one stage loop (constraint-generation rounds plus check LPs).
+const MAX_SOLVES_PER_STAGE: usize = 100_000;
+
+/// The sequential-LP state shared by the least core and the (pre)nucleolus: the coalitions
+/// fixed so far with their excess levels, and the working set of generated constraints.
+pub(crate) struct Stages<'a, G: CoalitionalGame + ?Sized> {
+    g: &'a G,
+    n: usize,
+    v_grand: f64,
+    /// Lower bound of each `x_i` (`v({i})` on imputations, `-∞` on preimputations).
+    lower: Vec<f64>,
+    /// Magnitude of the values seen when seeding (for the floor on ε).
+    scale: f64,
+    /// Tolerance for "tight" and "violated", scaled to the game's values.
+    tol: f64,
+    /// The fixed coalitions that raised the rank of the fixed set, with the value `x(S)` they
+    /// are held at (`x(S) = v(S) − level`, taken at the stage optimum so that the rows stay
+    /// consistent with the bounds despite rounding). Being linearly independent, these
+    /// equalities can never contradict each other; the other fixed coalitions are linear
+    /// combinations of them, so their excess is constant from then on and they leave the LPs.
+    fixed: Vec<(Coalition, f64)>,
+    fixed_set: CoalitionSet,
+    /// Generated constraints `e(S, x) ≤ ε` of the current stage.
+    work: Vec<Coalition>,
+    work_set: CoalitionSet,
+    basis: SpanBasis,
+    /// Successive stage optima (distinct levels).
+    pub(crate) levels: Vec<f64>,
+    /// The current point (optimal for the last stage solved).
+    pub(crate) x: Vec<f64>,
+}
+
+/// Result of one stage LP with constraint generation.
+struct StageOptimum {
+    eps: f64,
+    x: Vec<f64>,
+}
+
+impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
+    /// Validates the game for `domain` and seeds the working set with the singletons and
+    /// their complements.
+    pub(crate) fn new(g: &'a G, domain: Domain) -> Result<Self> {
+        let n = g.num_players();
+        if n < 2 {
+            return Err(Error::invalid_argument(
+                "a game of one player has no proper coalition: its least core and stage LPs \
+                 are undefined (the allocation is v(N))",
+            ));
+        }
+        if n > 64 {
+            return Err(Error::TooLarge(format!(
+                "{n} players: coalitions are 64-bit masks"
+            )));
+        }
+        let grand = Coalition::grand(n);
+        let v_grand = g.value(grand);
+        let singles: Vec<f64> = (0..n).map(|i| g.value(Coalition::singleton(i))).collect();
+        if let Some((i, v)) = std::iter::once((usize::MAX, v_grand))
+            .chain(singles.iter().copied().enumerate())
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(Error::invalid_game(format!(
+                "the value of {} is {v}",
+                if i == usize::MAX {
+                    "the grand coalition".to_string()
+                } else {
+                    format!("player {i}")
+                }
+            )));
+        }
+        let mut scale = v_grand.abs();
+        let mut seeds = Vec::with_capacity(2 * n);
+        for i in 0..n {
+            seeds.push(Coalition::singleton(i));
+            seeds.push(grand.without(i));
+        }
+        for &s in &seeds {
+            let v = g.value(s);
+            if !v.is_finite() {
+                return Err(Error::invalid_game(format!(
+                    "the value of coalition {:?} is {v}",
+                    s.members().collect::<Vec<_>>()
+                )));
+            }
+            scale = scale.max(v.abs());
+        }
+        let tol = Tolerance::LP.threshold(scale);
+        let lower = match domain {
+            Domain::Preimputations => vec![f64::NEG_INFINITY; n],
+            Domain::Imputations => {
+                let sum: f64 = singles.iter().sum();
+                if sum > v_grand + tol {
+                    return Err(Error::invalid_argument(format!(
+                        "the imputation set is empty: the players' stand-alone values sum to \
+                         {sum} > v(N) = {v_grand} (use the preimputation domain)"
+                    )));
+                }
+                singles
+            }
+        };
+        let mut st = Stages {
+            g,
+            n,
+            v_grand,
+            lower,
+            scale,
+            tol,
+            fixed: Vec::new(),
+            fixed_set: CoalitionSet::new(n),
+            work: Vec::new(),
+            work_set: CoalitionSet::new(n),
+            basis: SpanBasis::new(n),
+            levels: Vec::new(),
+            x: Vec::new(),
+        };
+        st.basis.add(grand);
+        for s in seeds {
+            st.add_work(s);
+        }
+        Ok(st)
+    }
+
+    /// The generated constraints of the current stage.
+    pub(crate) fn work(&self) -> &[Coalition] {
+        &self.work
+    }
+
+    fn add_work(&mut self, s: Coalition) -> bool {
+        if self.fixed_set.contains(s) || !self.work_set.insert(s) {
+            return false;
+        }
+        self.work.push(s);
+        true
+    }
+
+    fn sum_terms(xs: &[Var], s: Coalition) -> impl Iterator<Item = (Var, f64)> + '_ {
+        s.members().map(move |i| (xs[i], 1.0))
+    }
+
+    /// The x variables, the efficiency row and the rows of the fixed coalitions.
+    fn base_lp(&self, sense: Sense) -> (LinearProgram, Vec<Var>) {
+        let mut lp = LinearProgram::new(sense);
+        let xs: Vec<Var> = self
+            .lower
+            .iter()
+            .map(|&lo| lp.add_variable(lo, f64::INFINITY, 0.0))
+            .collect();
+        lp.add_constraint(xs.iter().map(|&v| (v, 1.0)), Relation::Eq, self.v_grand);
+        for &(s, value) in &self.fixed {
+            lp.add_constraint(Self::sum_terms(&xs, s), Relation::Eq, value);
+        }
+        (lp, xs)
+    }
+
+    fn solve(lp: &LinearProgram, what: &'static str) -> Result<Vec<f64>> {
+        let mut sol = lp.solve()?;
+        if sol.status != LpStatus::Optimal {
+            // These LPs are feasible and bounded by construction; the simplex backend
+            // occasionally declares a degenerate one infeasible. An interior-point solve is the
+            // second opinion (its point lies in the relative interior of the optimal face,
+            // which suits the stage logic as well as a vertex does).
+            if let Some(b) = Backend::all_available()
+                .into_iter()
+                .find(|b| !b.returns_vertices())
+            {
+                sol = lp.solve_with(b)?;
+            }
+        }
+        match sol.status {
+            LpStatus::Optimal => Ok(sol.values),
+            other => Err(Error::Numerical {
+                context: what,
+                message: format!("an LP that must have an optimum is {other:?}"),
+            }),
+        }
+    }
+
+    /// Violated coalitions at `x` (excess above `eps + tol`), at most `n` of them.
+    fn violated(&self, x: &[f64], eps: f64) -> Result<Vec<Coalition>> {
+        let skip = |s: Coalition| self.fixed_set.contains(s);
+        Ok(self
+            .g
+            .most_excess_coalitions(x, &skip, self.n)?
+            .into_iter()
+            .take_while(|&(_, e)| e > eps + self.tol)
+            .map(|(s, _)| s)
+            .collect())
+    }
+
+    /// Whether any coalition is still unfixed.
+    fn any_unfixed(&self, x: &[f64]) -> Result<bool> {
+        let skip = |s: Coalition| self.fixed_set.contains(s);
+        Ok(self.g.most_excess_coalition(x, &skip)?.is_some())
+    }
+
+    /// Solves the current stage: `min ε` s.t. `e(S, x) ≤ ε` for every unfixed coalition,
+    /// generating the constraints on demand.
+    fn solve_stage(&mut self) -> Result<StageOptimum> {
+        // A floor on ε keeps the restricted LP bounded when the working set does not bound it
+        // (possible after fixing); hitting the floor without a violated coalition lowers it.
+        let top = self.levels.last().copied().unwrap_or(0.0).max(0.0);
+        let mut span = 4.0 * (self.scale + 1.0) * self.n as f64;
+        let mut floor = top - span;
+        for _ in 0..MAX_SOLVES_PER_STAGE {
+            let (mut lp, xs) = self.base_lp(Sense::Minimize);
+            let eps_var = lp.add_variable(floor, f64::INFINITY, 1.0);
+            for &s in &self.work {
+                lp.add_constraint(
+                    Self::sum_terms(&xs, s).chain([(eps_var, 1.0)]),
+                    Relation::Ge,
+                    self.g.value(s),
+                );
+            }
+            let values = Self::solve(&lp, "nucleolus stage LP")?;
+            let eps = values[eps_var.0];
+            let x = values[..self.n].to_vec();
+            let violated = self.violated(&x, eps)?;
+            let mut added = false;
+            for s in violated {
+                added |= self.add_work(s);
+            }
+            if added {
+                continue;
+            }
+            if eps <= floor + self.tol {
+                if !self.any_unfixed(&x)? {
+                    return Err(Error::Numerical {
+                        context: "nucleolus stage LP",
+                        message: "every coalition is fixed but the point is not determined".into(),
+                    });
+                }
+                span *= 4.0;
+                floor = top - span;
+                continue;
+            }
+            return Ok(StageOptimum { eps, x });
+        }
+        Err(Error::IterationLimit {
+            algorithm: "nucleolus constraint generation",
+            limit: MAX_SOLVES_PER_STAGE,
+        })
+    }
+
+    /// The coalitions of the working set that are tight on the whole optimal face of the
+    /// stage, found by check LPs: with ε fixed, maximise `Σ t_S` over the candidates with
+    /// `0 ≤ t_S ≤ 1`, `t_S ≤ slack_S`; a candidate with `t_S > 0` is slack somewhere on the
+    /// face; repeat on the rest until the optimum is zero.
+    fn tight_on_face(&mut self, opt: &StageOptimum) -> Result<Vec<Coalition>> {
+        let slack =
+            |s: Coalition| s.members().map(|i| opt.x[i]).sum::<f64>() - self.g.value(s) + opt.eps;
+        let mut cands: Vec<Coalition> = self
+            .work
+            .iter()
+            .copied()
+            .filter(|&s| slack(s) <= self.tol)
+            .collect();
+        // Relaxation of the fixed ε (so rounding in ε* cannot make the check LP infeasible),
+        // and the threshold above which a t_S counts as positive.
+        // The loosening is kept far below the threshold: a loosened face is slightly thicker,
+        // and its thickness, amplified by the geometry, must not pass for a real slack.
+        let relax = 1e-3 * self.tol;
+        let positive = self.tol;
+        for _ in 0..MAX_SOLVES_PER_STAGE {
+            if cands.len() <= 1 {
+                break;
+            }
+            let (mut lp, xs) = self.base_lp(Sense::Maximize);
+            let in_cands: HashSet<u64> = cands.iter().map(|s| s.0).collect();
+            let mut ts = Vec::with_capacity(cands.len());
+            for &s in &self.work {
+                let rhs = self.g.value(s) - opt.eps - relax;
+                if in_cands.contains(&s.0) {
+                    let t = lp.add_variable(0.0, 1.0, 1.0);
+                    ts.push((s, t));
+                    lp.add_constraint(
+                        Self::sum_terms(&xs, s).chain([(t, -1.0)]),
+                        Relation::Ge,
+                        rhs,
+                    );
+                } else {
+                    lp.add_constraint(Self::sum_terms(&xs, s), Relation::Ge, rhs);
+                }
+            }
+            let values = Self::solve(&lp, "nucleolus check LP")?;
+            let y = &values[..self.n];
+            let violated = self.violated(y, opt.eps)?;
+            let mut added = false;
+            for s in violated {
+                added |= self.add_work(s);
+            }
+            if added {
+                continue;
+            }
+            let slack_somewhere: HashSet<u64> = ts
+                .iter()
+                .filter(|&&(_, t)| values[t.0] > positive)
+                .map(|(s, _)| s.0)
+                .collect();
+            if slack_somewhere.is_empty() {
+                break;
+            }
+            cands.retain(|s| !slack_somewhere.contains(&s.0));
+        }
+        if cands.is_empty() {
+            return Err(Error::Numerical {
+                context: "nucleolus check LP",
+                message: format!(
+                    "no coalition is tight on the whole optimal face at ε = {}",
+                    opt.eps
+                ),
+            });
+        }
+        Ok(cands)
+    }
+
+    /// Runs one stage and fixes the coalitions tight on its whole optimal face.
+    /// Returns the stage's ε.
+    pub(crate) fn step(&mut self) -> Result<f64> {
+        let opt = self.solve_stage()?;
+        let tight = self.tight_on_face(&opt)?;
+        for &s in &tight {
+            self.work_set.remove(s);
+            self.fixed_set.insert(s);
+            if self.basis.add(s) {
+                let at_optimum: f64 = s.members().map(|i| opt.x[i]).sum();
+                self.fixed.push((s, at_optimum));
+            }
+        }
+        self.work.retain(|s| !self.fixed_set.contains(*s));
+        if self
+            .levels
+            .last()
+            .map_or(true, |&l| (l - opt.eps).abs() > self.tol)
+        {
+            self.levels.push(opt.eps);
+        }
+        self.x = opt.x;
+        Ok(opt.eps)
+    }
+
+    /// The first stage only: the least-core ε and a least-core point.
+    pub(crate) fn first_stage(&mut self) -> Result<(f64, Vec<f64>)> {
+        let opt = self.solve_stage()?;
+        self.x.clone_from(&opt.x);
+        Ok((opt.eps, opt.x))
+    }
+
+    /// Stages until the fixed coalitions (with `N`) have rank `n`: the point is determined.
+    pub(crate) fn run(&mut self) -> Result<Vec<f64>> {
+        while self.basis.rank() < self.n {
+            self.step()?;
+        }
+        Ok(self.x.clone())
+    }
+
+    pub(crate) fn tolerance(&self) -> f64 {
+        self.tol
+    }
+}
+
+fn one_player<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Option<Nucleolus>> {
+    if g.num_players() != 1 {
+        return Ok(None);
+    }
+    let v = g.value(Coalition::grand(1));
+    if !v.is_finite() {
+        return Err(Error::invalid_game(format!("v(N) is {v}")));
+    }
+    Ok(Some(Nucleolus {
+        allocation: vec![v],
+        excess_levels: Vec::new(),
+        kohlberg: true,
+    }))
+}
+
+fn solve_nucleolus<G: CoalitionalGame + ?Sized>(g: &G, domain: Domain) -> Result<Nucleolus> {
+    if let Some(trivial) = one_player(g)? {
+        return Ok(trivial);
+    }
+    let mut st = Stages::new(g, domain)?;
+    let allocation = st.run()?;
+    let kohlberg = kohlberg_criterion(g, &allocation, domain)?;
+    Ok(Nucleolus {
+        allocation,
+        excess_levels: st.levels,
+        kohlberg,
+    })
+}
+
+/// The nucleolus (Schmeidler 1969): the imputation that lexicographically minimises the
+/// non-increasingly sorted vector of coalition excesses `e(S, x) = v(S) − x(S)`.
+///
+/// Sequential LPs (Maschler, Peleg & Shapley 1979) with constraint generation: each stage
+/// solves `min ε` s.t. `e(S, x) ≤ ε` for the unfixed coalitions, starting from the singletons
+/// and their complements and adding the most violated coalitions found by
+/// [`CoalitionalGame::most_excess_coalitions`] until none exceeds ε; so oracle games never
+/// need a `2^n` table. At each stage only the coalitions tight on the *whole* optimal face are
+/// fixed (found by check LPs that look for a point of the face where each candidate is slack);
+/// fixing the ones merely tight at one optimal vertex gives wrong nucleoli. The loop stops when
+/// the fixed coalitions span `R^n`. The answer is certified by [`kohlberg_criterion`].
+///
+/// # Arguments
+/// * `g` — any coalitional game (dense table or oracle).
+///
+/// # Returns
+/// The allocation, the successive excess levels and the Kohlberg certificate.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] when the imputation set is empty (`Σ v({i}) > v(N)`);
+/// [`Error::InvalidGame`] for non-finite values; [`Error::TooLarge`] from the default
+/// separation beyond 30 players; [`Error::Numerical`] / [`Error::IterationLimit`] if the LPs
+/// misbehave.
+///
+/// # Complexity
+/// A stage LP per excess level (at most `n` levels raise the rank, plus levels of
+/// dependent coalitions), each with a few separation scans (`O(2^n)` by default).
+///
+/// # Example
+/// ```
+/// use covenant::coop::nucleolus;
+/// use covenant::game::TuGame;
+/// // Talmud bankruptcy game, estate 200, claims 100/200/300 (Aumann & Maschler 1985).
+/// let g = TuGame::new(3, vec![0., 0., 0., 0., 0., 0., 100., 200.]).unwrap();
+/// let nu = nucleolus(&g).unwrap();
+/// assert!(nu.kohlberg);
+/// for (a, b) in nu.allocation.iter().zip([50.0, 75.0, 75.0]) {
+///     assert!((a - b).abs() < 1e-6);
+/// }
+/// ```
+pub fn nucleolus<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Nucleolus> {
+    solve_nucleolus(g, Domain::Imputations)
+}
+
+/// The prenucleolus: as [`nucleolus`] over the preimputations (efficient allocations, no
+/// individual-rationality bound).
+///
+/// # Errors
+/// As [`nucleolus`], except that the imputation set may be empty.
+///
+/// # Example
+/// ```
+/// use covenant::coop::prenucleolus;
+/// use covenant::game::TuGame;
+/// // v({0,1}) = 10, v(N) = 2: the prenucleolus is (3, 3, -4).
+/// let g = TuGame::new(3, vec![0., 0., 0., 10., 0., 0., 0., 2.]).unwrap();
+/// let pn = prenucleolus(&g).unwrap();
+/// assert!((pn.allocation[2] + 4.0).abs() < 1e-6);
+/// ```
+pub fn prenucleolus<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Nucleolus> {
+    solve_nucleolus(g, Domain::Preimputations)
+}
+
+/// Cap on coalitions the Kohlberg check asks the separation oracle for in one batch.
+const KOHLBERG_BATCH: usize = 256;
+
+/// Kohlberg's criterion (Kohlberg 1971): whether `x` is the prenucleolus
+/// ([`Domain::Preimputations`]) or the nucleolus ([`Domain::Imputations`]) of `g`.
+///
+/// `x` must be efficient (and, for the nucleolus, an imputation). Group the proper coalitions
+/// by excess level, highest first, and let `B_k` be the coalitions of the first `k` levels.
+/// For the prenucleolus every `B_k` must be balanced (weights `λ_S > 0` with
+/// `Σ λ_S 1_S = 1_N`); for the nucleolus `B_k ∪ Z` must be weakly balanced with positive
+/// weights on `B_k`, where `Z` holds the singletons `{i}` with `x_i = v({i})`. Each test is an
+/// LP maximising the smallest weight. Once a balanced `B_k` spans `R^n`, every larger
+/// collection is balanced too, so the check stops there. This shares no code with the stage
+/// loop of [`nucleolus`]: coalitions come from the game's separation oracle in decreasing
+/// excess order, and only LPs of balancedness are solved.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] when `x` has the wrong length or a non-finite entry;
+/// [`Error::TooLarge`] from the default separation beyond 30 players.
+///
+/// # Complexity
+/// One separation call per batch of 256 coalitions and one LP per excess level until rank `n`.
+pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    domain: Domain,
+) -> Result<bool> {
+    let n = g.num_players();
+    if x.len() != n {
+        return Err(Error::invalid_argument(format!(
+            "an allocation for {n} players has {} entries",
+            x.len()
+        )));
+    }
+    if let Some((i, v)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::invalid_argument(format!(
+            "allocation entry of player {i} is {v}"
+        )));
+    }
+    let v_grand = g.value(Coalition::grand(n));
+    let scale = x.iter().fold(v_grand.abs(), |m, v| m.max(v.abs()));
+    let tol = Tolerance::LP.threshold(scale);
+    if (x.iter().sum::<f64>() - v_grand).abs() > tol {
+        return Ok(false);
+    }
+    if n == 1 {
+        return Ok(true);
+    }
+    let mut zero_slack = Vec::new();
+    if domain == Domain::Imputations {
+        for (i, &xi) in x.iter().enumerate() {
+            let slack = xi - g.value(Coalition::singleton(i));
+            if slack < -tol {
+                return Ok(false);
+            }
+            if slack <= tol {
+                zero_slack.push(i);
+            }
+        }
+    }
+    // Coalitions in decreasing order of excess, fetched in batches; a level is processed only
+    // once it is known to be complete.
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut pending: Vec<(Coalition, f64)> = Vec::new();
+    let mut exhausted = false;
+    let mut collection: Vec<Coalition> = Vec::new();
+    loop {
+        if !exhausted {
+            let skip = |s: Coalition| seen.contains(&s.0);
+            let batch = g.most_excess_coalitions(x, &skip, KOHLBERG_BATCH)?;
+            exhausted = batch.len() < KOHLBERG_BATCH;
+            for &(s, _) in &batch {
+                seen.insert(s.0);
+            }
+            pending.extend(batch);
+        }
+        // Complete levels: all but the last group unless the enumeration is exhausted.
+        let mut start = 0;
+        while start < pending.len() {
+            let mut end = start + 1;
+            while end < pending.len() && pending[end - 1].1 - pending[end].1 <= tol {
+                end += 1;
+            }
+            if end == pending.len() && !exhausted {
+                break;
+            }
+            collection.extend(pending[start..end].iter().map(|&(s, _)| s));
+            if !balanced(n, &collection, &zero_slack)? {
+                return Ok(false);
+            }
+            if coalition_rank(n, &collection) == n {
+                return Ok(true);
+            }
+            start = end;
+        }
+        pending.drain(..start);
+        if exhausted && pending.is_empty() {
+            // Every proper coalition was examined (they span R^n for n ≥ 2, so this is only
+            // reached through rounding).
+            return Ok(true);
+        }
+    }
+}
+
+/// Smallest weight a balanced collection must show to count as strictly positive.
+const BALANCE_WEIGHT_TOL: f64 = 1e-9;
+
+/// Whether `collection ∪ zero_slack` is balanced with positive weights on `collection`.
+fn balanced(n: usize, collection: &[Coalition], zero_slack: &[usize]) -> Result<bool> {
+    let mut lp = LinearProgram::new(Sense::Maximize);
+    let delta = lp.add_variable(0.0, 1.0, 1.0);
+    let lambdas: Vec<Var> = collection
+        .iter()
+        .map(|_| lp.add_variable(0.0, f64::INFINITY, 0.0))
+        .collect();
+    let mut per_player: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n];
+    for (&s, &l) in collection.iter().zip(&lambdas) {
+        for i in s.members() {
+            per_player[i].push((l, 1.0));
+        }
+        lp.add_constraint([(l, 1.0), (delta, -1.0)], Relation::Ge, 0.0);
+    }
+    for &i in zero_slack {
+        let mu = lp.add_variable(0.0, f64::INFINITY, 0.0);
+        per_player[i].push((mu, 1.0));
+    }
+    for terms in per_player {
+        lp.add_constraint(terms, Relation::Eq, 1.0);
+    }
+    let sol = lp.solve()?;
+    Ok(sol.is_optimal() && sol.value(delta) > BALANCE_WEIGHT_TOL)
+}
+
+/// Rank of the indicator vectors of `collection`.
+fn coalition_rank(n: usize, collection: &[Coalition]) -> usize {
+    let mut rows: Vec<Vec<f64>> = collection
+        .iter()
+        .map(|s| {
+            (0..n)
+                .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let mut rank = 0;
+    for col in 0..n {
+        let Some(p) =
+            (rank..rows.len()).max_by(|&a, &b| rows[a][col].abs().total_cmp(&rows[b][col].abs()))
+        else {
+            break;
+        };
+        if rows[p][col].abs() <= PIVOT_TOL {
+            continue;
+        }
+        rows.swap(rank, p);
+        let pivot = rows[rank].clone();
+        for r in rows.iter_mut().skip(rank + 1) {
+            let f = r[col] / pivot[col];
+            if f != 0.0 {
+                for (a, b) in r.iter_mut().zip(&pivot) {
+                    *a -= f * b;
+                }
+            }
+        }
+        rank += 1;
+    }
+    rank
+}
