@@ -13,3 +13,10 @@ pub use self::structure::{
     optimal_coalition_structure, stable_structure, structure_core, CoalitionStructure,
     StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,
 };
+pub mod power;
+pub mod shapley;
+
+pub use power::{banzhaf_power, shapley_shubik, swing_counts, BanzhafPower, PowerIndex};
+pub use shapley::{
+    banzhaf, banzhaf_normalized, banzhaf_sampled, shapley, shapley_sampled, SampledValues,
+};

@@ -1,0 +1,932 @@
+//! Shapley–Shubik and Banzhaf power of weighted voting games, counted exactly.
+//!
+//! # Method
+//! A player's power is a count of *swings*: coalitions `S` without `i` that lose while
+//! `S ∪ {i}` wins (Banzhaf), weighted by `|S|! (n−|S|−1)! / n!` (Shapley–Shubik). Every count is
+//! computed exactly by a pseudo-polynomial counting DP over partial weights (Brams & Affuso
+//! 1976; Bilbao, Fernández, Jiménez Losada & López 2000), done modulo several primes just below
+//! 2^31 and rebuilt by the Chinese remainder theorem (Garner's algorithm) with enough primes
+//! that their product exceeds `2^(n+1)`, above every count. Results are exact rationals.
+//!
+//! **Veto players** are forced into every coalition that matters, which lowers each quota by
+//! their weight: a veto player's swings are the coalitions of the others that meet every
+//! (lowered) quota; another player's swings are counted among the non-veto players alone.
+//!
+//! **One rule** (the fast path). With `C(y, z) = Π_j (1 + y z^{w_j})` truncated to `z^x`,
+//! `x < q`, the coalitions without player `i` are counted by `C / (1 + y z^{w_i})`, and only
+//! the window `q − w_i ≤ x < q` is needed. Expanding `1/(1 + y z^w) = Σ_k (−y z^w)^k` turns that
+//! window into an alternating sum of window sums of `C` itself, each `O(1)` from prefix sums:
+//! `swings_i = Σ_k (−1)^k #{T : q − (k+1) w_i ≤ w(T) < q − k w_i}` — the inverse update of
+//! Uno (2012), "Efficient computation of power indices for weighted majority games", applied
+//! to the window only. One table serves all players; players of equal weight share one
+//! evaluation, and weights are divided by their gcd.
+//!
+//! **Several rules** (double majorities): the DP runs over the vector of partial weights, each
+//! saturated at its quota; the table of "everybody but one class of equal players" comes from a
+//! divide and conquer over the classes, so each class is added `O(log c)` times rather than
+//! once per player.
+//!
+//! Every table is bounded by [`MAX_DP_STATES`] cells; a larger request is
+//! [`Error::TooLarge`], never an out-of-memory abort.
+
+use std::collections::BTreeMap;
+
+use num_bigint::{BigInt, BigUint};
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, ToPrimitive, Zero};
+
+use crate::error::{Error, Result};
+use crate::game::voting::WeightedVoting;
+
+/// Most cells (counters modulo one prime, 4 bytes each) the counting tables may hold at once:
+/// 2^25 cells, 128 MiB.
+pub const MAX_DP_STATES: usize = 1 << 25;
+
+/// A power index of every player, exact and as floats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PowerIndex {
+    /// The index as `f64` (correctly rounded from `exact`).
+    pub values: Vec<f64>,
+    /// The exact index; the entries sum to 1.
+    pub exact: Vec<BigRational>,
+}
+
+/// Banzhaf power of every player.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BanzhafPower {
+    /// Swings: coalitions without the player that lose, and win with it.
+    pub swings: Vec<BigUint>,
+    /// Normalised Banzhaf index: swings over the total of all players' swings (sums to 1).
+    pub normalized: Vec<BigRational>,
+    /// Absolute (Penrose–Banzhaf) index: swings over `2^(n−1)`.
+    pub absolute: Vec<BigRational>,
+}
+
+impl BanzhafPower {
+    /// [`BanzhafPower::normalized`] as `f64`.
+    pub fn normalized_f64(&self) -> Vec<f64> {
+        self.normalized.iter().map(ratio_f64).collect()
+    }
+
+    /// [`BanzhafPower::absolute`] as `f64`.
+    pub fn absolute_f64(&self) -> Vec<f64> {
+        self.absolute.iter().map(ratio_f64).collect()
+    }
+}
+
+fn ratio_f64(r: &BigRational) -> f64 {
+    // Ratio<BigInt>::to_f64 rounds correctly and only fails on values outside f64's range,
+    // which an index in [0, 1] never is.
+    r.to_f64().unwrap_or(f64::NAN)
+}
+
+/// The Shapley–Shubik power index of a weighted voting game (Shapley & Shubik 1954), exactly.
+///
+/// # Arguments
+/// * `g` — any weighted voting game: one or several weight rules, veto players, any number of
+///   players.
+///
+/// # Returns
+/// Each player's probability of being pivotal in a uniformly random order, exactly and as
+/// `f64`.
+///
+/// # Errors
+/// [`Error::TooLarge`] when the counting table would exceed [`MAX_DP_STATES`] cells (the
+/// message names the limit and the size needed).
+///
+/// # Complexity
+/// One rule, `m` non-veto players, reduced quota `q`, `d` distinct weights: `O(m² q)` for the
+/// table of counts by size and weight, `O(Σ_d m q / w)` for the windows, per prime, with
+/// `⌈(n+1)/30⌉` primes; memory `(m+1) q` cells. Several rules with saturated state space `Q`
+/// and `c` classes: `O(c log c · m · Q · m)` per prime.
+///
+/// # Example
+/// ```
+/// use covenant::coop::shapley_shubik;
+/// use covenant::game::WeightedVoting;
+/// // UN Security Council: five permanent members of weight 7, ten elected of weight 1.
+/// let mut w = vec![7u64; 5];
+/// w.extend([1u64; 10]);
+/// let ss = shapley_shubik(&WeightedVoting::new(w, 39).unwrap()).unwrap();
+/// assert_eq!(ss.exact[0].to_string(), "421/2145");
+/// assert_eq!(ss.exact[14].to_string(), "4/2145");
+/// ```
+pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
+    let plan = Plan::new(g)?;
+    let counts = plan.count(true)?;
+    let n = plan.n;
+    let fact = factorials(n);
+    let v = plan.veto.len();
+    // Numerator n! · SS of a player whose swings with the other players at size s are `a[s]`
+    // and whose coalitions have `base + s` members.
+    let numerator = |a: &[BigUint], base: usize| -> BigUint {
+        a.iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(s, c)| c * &fact[base + s] * &fact[n - 1 - base - s])
+            .sum()
+    };
+    let class_num: Vec<BigUint> = counts.classes.iter().map(|a| numerator(a, v)).collect();
+    let veto_num = if v > 0 {
+        numerator(&counts.veto, v - 1)
+    } else {
+        BigUint::zero()
+    };
+    let denom = BigInt::from(fact[n].clone());
+    let exact: Vec<BigRational> = (0..n)
+        .map(|i| {
+            let num = match plan.role[i] {
+                Role::Veto => veto_num.clone(),
+                Role::Class(c) => class_num[c].clone(),
+            };
+            BigRational::new(BigInt::from(num), denom.clone())
+        })
+        .collect();
+    check_sums_to_one(&exact, "Shapley–Shubik")?;
+    Ok(PowerIndex {
+        values: exact.iter().map(ratio_f64).collect(),
+        exact,
+    })
+}
+
+/// Each player's Banzhaf swing count: the coalitions without the player that lose, and win
+/// with it.
+///
+/// # Errors
+/// As [`banzhaf_power`].
+///
+/// # Complexity
+/// As [`banzhaf_power`].
+pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
+    let plan = Plan::new(g)?;
+    let counts = plan.count(false)?;
+    Ok((0..plan.n)
+        .map(|i| match plan.role[i] {
+            Role::Veto => counts.veto[0].clone(),
+            Role::Class(c) => counts.classes[c][0].clone(),
+        })
+        .collect())
+}
+
+/// Banzhaf power of a weighted voting game (Banzhaf 1965; Penrose 1946), exactly: swings,
+/// normalised index and absolute index.
+///
+/// # Errors
+/// [`Error::TooLarge`] when the counting table would exceed [`MAX_DP_STATES`] cells.
+///
+/// # Complexity
+/// One rule: `O(m q)` for the table and `O(Σ_d q / w)` for the windows, per prime
+/// (`⌈(n+1)/30⌉` primes), memory `q` cells. Several rules: `O(c log c · Q)` per prime.
+///
+/// # Example
+/// ```
+/// use covenant::coop::banzhaf_power;
+/// use covenant::game::WeightedVoting;
+/// // EEC Council of Ministers 1958: Luxembourg (weight 1) is a dummy.
+/// let b = banzhaf_power(&WeightedVoting::new(vec![4, 4, 4, 2, 2, 1], 12).unwrap()).unwrap();
+/// assert_eq!(b.swings.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+///            ["10", "10", "10", "6", "6", "0"]);
+/// assert_eq!(b.normalized[0].to_string(), "5/21");
+/// ```
+pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
+    let swings = swing_counts(g)?;
+    let n = swings.len();
+    let total: BigUint = swings.iter().sum();
+    if total.is_zero() {
+        // The grand coalition wins and the empty one loses, so somebody swings.
+        return Err(Error::Numerical {
+            context: "banzhaf_power",
+            message: "no player has a swing".into(),
+        });
+    }
+    let total = BigInt::from(total);
+    let half = BigInt::one() << (n - 1);
+    let normalized = swings
+        .iter()
+        .map(|s| BigRational::new(BigInt::from(s.clone()), total.clone()))
+        .collect();
+    let absolute = swings
+        .iter()
+        .map(|s| BigRational::new(BigInt::from(s.clone()), half.clone()))
+        .collect();
+    Ok(BanzhafPower {
+        swings,
+        normalized,
+        absolute,
+    })
+}
+
+fn check_sums_to_one(x: &[BigRational], what: &'static str) -> Result<()> {
+    let s: BigRational = x.iter().sum();
+    if s.is_one() {
+        Ok(())
+    } else {
+        Err(Error::Numerical {
+            context: "power index",
+            message: format!("{what} values sum to {s}, not 1"),
+        })
+    }
+}
+
+fn factorials(n: usize) -> Vec<BigUint> {
+    let mut f = Vec::with_capacity(n + 1);
+    f.push(BigUint::one());
+    for k in 1..=n {
+        let next = &f[k - 1] * BigUint::from(k);
+        f.push(next);
+    }
+    f
+}
+
+/// What a player is in the reduced game.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Veto,
+    /// A non-veto player of the given class (equal reduced weights in every rule).
+    Class(usize),
+}
+
+/// The game after forcing in the veto players: rules still unmet by the veto players alone,
+/// with quotas lowered by their weight, weights divided by their gcd and capped at the quota,
+/// and the non-veto players grouped into classes of equal weight vectors.
+#[derive(Debug)]
+struct Plan {
+    n: usize,
+    veto: Vec<usize>,
+    role: Vec<Role>,
+    /// Number of non-veto players.
+    m: usize,
+    /// Reduced weight vector of each class (one entry per remaining rule).
+    class_weights: Vec<Vec<u64>>,
+    /// Members per class.
+    class_size: Vec<usize>,
+    /// Remaining quotas (each ≥ 1).
+    quotas: Vec<u64>,
+}
+
+/// Exact counts: per class, the swings of one member by size of the coalition of non-veto
+/// others (`[s]`, `s ≤ m`; only `[0]` when sizes are not tracked); for veto players, the
+/// coalitions of non-veto players meeting every remaining quota, by size.
+struct Counts {
+    classes: Vec<Vec<BigUint>>,
+    veto: Vec<BigUint>,
+}
+
+/// Residues of [`Counts`] modulo one prime.
+struct Residues {
+    classes: Vec<Vec<u32>>,
+    veto: Vec<u32>,
+}
+
+impl Plan {
+    fn new(g: &WeightedVoting) -> Result<Plan> {
+        let n = g.len();
+        let veto = g.veto().to_vec();
+        let is_veto = {
+            let mut f = vec![false; n];
+            veto.iter().for_each(|&i| f[i] = true);
+            f
+        };
+        let rest: Vec<usize> = (0..n).filter(|&i| !is_veto[i]).collect();
+        let mut quotas = Vec::new();
+        let mut rest_weights: Vec<Vec<u64>> = vec![Vec::new(); rest.len()];
+        for rule in g.rules() {
+            let veto_weight: u128 = veto.iter().map(|&i| rule.weights[i] as u128).sum();
+            if veto_weight >= rule.quota as u128 {
+                continue; // met by the veto players, who are in every coalition that counts
+            }
+            let mut q = rule.quota - veto_weight as u64;
+            let g = rest.iter().fold(0u64, |a, &i| a.gcd(&rule.weights[i]));
+            if g > 1 {
+                q = q.div_ceil(g);
+            }
+            let g = g.max(1);
+            for (k, &i) in rest.iter().enumerate() {
+                rest_weights[k].push((rule.weights[i] / g).min(q));
+            }
+            quotas.push(q);
+        }
+        let mut class_of: BTreeMap<Vec<u64>, usize> = BTreeMap::new();
+        let mut class_weights = Vec::new();
+        let mut class_size = Vec::new();
+        let mut role = vec![Role::Veto; n];
+        for (k, &i) in rest.iter().enumerate() {
+            let c = *class_of.entry(rest_weights[k].clone()).or_insert_with(|| {
+                class_weights.push(rest_weights[k].clone());
+                class_size.push(0);
+                class_weights.len() - 1
+            });
+            class_size[c] += 1;
+            role[i] = Role::Class(c);
+        }
+        Ok(Plan {
+            n,
+            veto,
+            role,
+            m: rest.len(),
+            class_weights,
+            class_size,
+            quotas,
+        })
+    }
+
+    fn count(&self, sizes: bool) -> Result<Counts> {
+        let slots = if sizes { self.m + 1 } else { 1 };
+        let primes = primes_above_2_30(self.n.saturating_add(1).div_ceil(30));
+        let single = self.quotas.len() <= 1;
+        if single {
+            let q = self.quotas.first().copied().unwrap_or(0);
+            self.check_single_size(q, slots)?;
+        } else {
+            self.check_multi_size(slots)?;
+        }
+        let residues: Vec<Residues> = primes
+            .iter()
+            .map(|&p| {
+                if single {
+                    let q = self.quotas.first().copied().unwrap_or(0) as usize;
+                    if sizes {
+                        self.single_rule_by_size(q, p)
+                    } else {
+                        self.single_rule(q, p)
+                    }
+                } else {
+                    self.multi_rule(slots, p)
+                }
+            })
+            .collect();
+        let crt = Crt::new(&primes);
+        let mut buf = vec![0u32; primes.len()];
+        let mut rebuild = |get: &dyn Fn(&Residues) -> u32| -> BigUint {
+            for (b, r) in buf.iter_mut().zip(&residues) {
+                *b = get(r);
+            }
+            crt.rebuild(&buf)
+        };
+        let classes = (0..self.class_weights.len())
+            .map(|c| (0..slots).map(|s| rebuild(&|r| r.classes[c][s])).collect())
+            .collect();
+        let veto = (0..slots).map(|s| rebuild(&|r| r.veto[s])).collect();
+        Ok(Counts { classes, veto })
+    }
+
+    fn too_large(&self, needed: u128, what: &str) -> Error {
+        Error::TooLarge(format!(
+            "the counting DP needs {needed} cells ({what}); the limit is MAX_DP_STATES = {} \
+             cells ({} MiB): scale the weights down",
+            MAX_DP_STATES,
+            (MAX_DP_STATES * 4) >> 20
+        ))
+    }
+
+    fn check_single_size(&self, q: u64, slots: usize) -> Result<()> {
+        let needed = (q as u128 + 1) * slots as u128;
+        if needed > MAX_DP_STATES as u128 {
+            return Err(self.too_large(
+                needed,
+                &format!("quota {q} after reduction × {slots} coalition sizes"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_multi_size(&self, slots: usize) -> Result<()> {
+        let states = self
+            .quotas
+            .iter()
+            .fold(1u128, |a, &q| a.saturating_mul(q as u128 + 1));
+        let depth = (usize::BITS - self.class_weights.len().leading_zeros()) as u128 + 2;
+        let needed = states.saturating_mul(slots as u128).saturating_mul(depth);
+        if needed > MAX_DP_STATES as u128 {
+            return Err(self.too_large(
+                needed,
+                &format!(
+                    "{states} weight vectors (quotas {:?} after reduction) × {slots} coalition \
+                     sizes × {depth} tables",
+                    self.quotas
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The class weights in the single rule (empty rules: every weight counts as 0).
+    fn single_weight(&self, c: usize) -> usize {
+        self.class_weights[c].first().copied().unwrap_or(0) as usize
+    }
+
+    /// Non-veto players' weights, ascending (one entry per player).
+    fn sorted_single_weights(&self) -> Vec<usize> {
+        let mut w: Vec<usize> = (0..self.class_weights.len())
+            .flat_map(|c| std::iter::repeat(self.single_weight(c)).take(self.class_size[c]))
+            .collect();
+        w.sort_unstable();
+        w
+    }
+
+    /// Banzhaf counts for one rule with quota `q` (0: the veto players alone win), mod `p`.
+    fn single_rule(&self, q: usize, p: u32) -> Residues {
+        let weights = self.sorted_single_weights();
+        // d[x] = #{T ⊆ non-veto : w(T) = x}, x < q.
+        let mut d = vec![0u32; q];
+        if q > 0 {
+            d[0] = 1;
+        }
+        let mut reach = 0usize; // largest x with d[x] possibly non-zero
+        for &w in &weights {
+            if w == 0 {
+                d.iter_mut().for_each(|x| *x = madd(*x, *x, p));
+            } else if w < q {
+                reach = (reach + w).min(q - 1);
+                add_shifted(&mut d, w, reach, p);
+            }
+        }
+        // ps[x] = #{T : w(T) < x}, x ≤ q.
+        let mut ps = vec![0u32; q + 1];
+        for x in 0..q {
+            ps[x + 1] = madd(ps[x], d[x], p);
+        }
+        let classes = (0..self.class_weights.len())
+            .map(|c| {
+                let w = self.single_weight(c);
+                let mut acc = 0u32;
+                if w > 0 {
+                    let mut hi = q;
+                    let mut k = 0usize;
+                    while hi > 0 {
+                        let lo = hi.saturating_sub(w);
+                        let win = msub(ps[hi], ps[lo], p);
+                        acc = if k % 2 == 0 {
+                            madd(acc, win, p)
+                        } else {
+                            msub(acc, win, p)
+                        };
+                        hi = lo;
+                        k += 1;
+                    }
+                }
+                vec![acc]
+            })
+            .collect();
+        let all = pow2_mod(self.m, p);
+        Residues {
+            classes,
+            veto: vec![msub(all, ps[q], p)],
+        }
+    }
+
+    /// Shapley–Shubik counts by coalition size for one rule with quota `q`, mod `p`.
+    fn single_rule_by_size(&self, q: usize, p: u32) -> Residues {
+        let m = self.m;
+        let stride = m + 1;
+        let weights = self.sorted_single_weights();
+        // Global bounds on the size of a coalition of weight exactly x: at least smin[x]
+        // (the fewest largest weights reaching x), at most smax[x] (the most smallest weights
+        // within x). They hold for every sub-table, so only that band is updated.
+        let (smin, smax) = size_bands(&weights, q);
+        // c[x * stride + s] = #{T : w(T) = x, |T| = s}, x < q.
+        let mut c = vec![0u32; q * stride];
+        if q > 0 {
+            c[0] = 1;
+        }
+        let mut reach = 0usize;
+        for (t, &w) in weights.iter().enumerate().filter(|_| q > 0) {
+            // t players added so far: sizes up to t + 1 after this one.
+            if w == 0 {
+                for x in 0..=reach.min(q.saturating_sub(1)) {
+                    let row = &mut c[x * stride..(x + 1) * stride];
+                    for s in (1..=(t + 1).min(m)).rev() {
+                        row[s] = madd(row[s], row[s - 1], p);
+                    }
+                }
+                continue;
+            }
+            if w >= q {
+                continue;
+            }
+            reach = (reach + w).min(q - 1);
+            for x in (w..=reach).rev() {
+                let lo = smin[x].max(1);
+                let hi = smax[x].min(t + 1);
+                if lo > hi {
+                    continue;
+                }
+                let (head, tail) = c.split_at_mut(x * stride);
+                let src = &head[(x - w) * stride + lo - 1..(x - w) * stride + hi];
+                let dst = &mut tail[lo..=hi];
+                for (a, b) in dst.iter_mut().zip(src) {
+                    *a = madd(*a, *b, p);
+                }
+            }
+        }
+        // Inclusive prefix sums over x: c[x][s] = #{T : w(T) ≤ x, |T| = s}.
+        for x in 1..q {
+            let (head, tail) = c.split_at_mut(x * stride);
+            let prev = &head[(x - 1) * stride..];
+            for (a, b) in tail[..stride].iter_mut().zip(prev) {
+                *a = madd(*a, *b, p);
+            }
+        }
+        let zero = vec![0u32; stride];
+        // #{T : w(T) < x, |T| = s} as a row.
+        let below = |x: usize| -> &[u32] {
+            if x == 0 {
+                &zero
+            } else {
+                &c[(x - 1) * stride..x * stride]
+            }
+        };
+        let classes = (0..self.class_weights.len())
+            .map(|cl| {
+                let w = self.single_weight(cl);
+                let mut acc = vec![0u32; stride];
+                if w > 0 && m > 0 {
+                    let mut hi = q;
+                    let mut k = 0usize;
+                    while hi > 0 && k < m {
+                        let lo = hi.saturating_sub(w);
+                        let (rh, rl) = (below(hi), below(lo));
+                        // acc[s] ±= window[s - k] for s in k..m (coalitions of the m-1 others).
+                        let tgt = &mut acc[k..m];
+                        if k % 2 == 0 {
+                            for ((a, h), l) in tgt.iter_mut().zip(rh).zip(rl) {
+                                *a = madd(*a, msub(*h, *l, p), p);
+                            }
+                        } else {
+                            for ((a, h), l) in tgt.iter_mut().zip(rh).zip(rl) {
+                                *a = msub(*a, msub(*h, *l, p), p);
+                            }
+                        }
+                        hi = lo;
+                        k += 1;
+                    }
+                }
+                acc
+            })
+            .collect();
+        let binom = binomials_mod(m, p);
+        let under = below(q);
+        let veto = (0..stride).map(|s| msub(binom[s], under[s], p)).collect();
+        Residues { classes, veto }
+    }
+
+    /// Counts for several rules (saturated weight vectors), mod `p`; `slots` is 1 (Banzhaf) or
+    /// `m + 1` (by coalition size).
+    fn multi_rule(&self, slots: usize, p: u32) -> Residues {
+        let space = StateSpace::new(&self.quotas);
+        let moves: Vec<Vec<u32>> = self.class_weights.iter().map(|w| space.moves(w)).collect();
+        let mut empty = vec![0u32; space.len * slots];
+        empty[0] = 1;
+        let nc = self.class_weights.len();
+        let mut classes = vec![Vec::new(); nc];
+        if nc > 0 {
+            self.leave_one_out(&space, &moves, &empty, 0, nc, slots, p, &mut classes);
+        }
+        let full = self.add_classes(&empty, &moves, 0..nc, slots, p);
+        let top = space.len - 1; // every coordinate saturated: every quota met
+        let veto = full[top * slots..(top + 1) * slots].to_vec();
+        Residues { classes, veto }
+    }
+
+    /// `table` with every member of the classes in `range` added.
+    fn add_classes(
+        &self,
+        table: &[u32],
+        moves: &[Vec<u32>],
+        range: std::ops::Range<usize>,
+        slots: usize,
+        p: u32,
+    ) -> Vec<u32> {
+        let mut t = table.to_vec();
+        for (mv, &size) in moves[range.clone()].iter().zip(&self.class_size[range]) {
+            for _ in 0..size {
+                t = add_move(&t, mv, slots, p);
+            }
+        }
+        t
+    }
+
+    /// Divide and conquer: `table` counts the coalitions of every class outside `lo..hi`.
+    #[allow(clippy::too_many_arguments)]
+    fn leave_one_out(
+        &self,
+        space: &StateSpace,
+        moves: &[Vec<u32>],
+        table: &[u32],
+        lo: usize,
+        hi: usize,
+        slots: usize,
+        p: u32,
+        out: &mut [Vec<u32>],
+    ) {
+        if hi - lo == 1 {
+            let mut t = table.to_vec();
+            for _ in 1..self.class_size[lo] {
+                t = add_move(&t, &moves[lo], slots, p);
+            }
+            let w = &self.class_weights[lo];
+            let mut acc = vec![0u32; slots];
+            for x in 0..space.len {
+                let coords = space.decode(x);
+                let loses = coords.iter().zip(&space.quotas).any(|(&c, &q)| c < q);
+                let wins = coords
+                    .iter()
+                    .zip(&space.quotas)
+                    .zip(w)
+                    .all(|((&c, &q), &wi)| c as u64 + wi >= q as u64);
+                if loses && wins {
+                    for (a, &b) in acc.iter_mut().zip(&t[x * slots..(x + 1) * slots]) {
+                        *a = madd(*a, b, p);
+                    }
+                }
+            }
+            out[lo] = acc;
+            return;
+        }
+        let mid = lo + (hi - lo) / 2;
+        let left = self.add_classes(table, moves, mid..hi, slots, p);
+        self.leave_one_out(space, moves, &left, lo, mid, slots, p, out);
+        drop(left);
+        let right = self.add_classes(table, moves, lo..mid, slots, p);
+        self.leave_one_out(space, moves, &right, mid, hi, slots, p, out);
+    }
+}
+
+/// Saturated weight vectors `x_r ∈ 0..=q_r`, mixed radix (rule 0 fastest).
+struct StateSpace {
+    quotas: Vec<usize>,
+    len: usize,
+}
+
+impl StateSpace {
+    fn new(quotas: &[u64]) -> StateSpace {
+        let quotas: Vec<usize> = quotas.iter().map(|&q| q as usize).collect();
+        let len = quotas.iter().map(|&q| q + 1).product();
+        StateSpace { quotas, len }
+    }
+
+    fn decode(&self, mut x: usize) -> Vec<usize> {
+        self.quotas
+            .iter()
+            .map(|&q| {
+                let c = x % (q + 1);
+                x /= q + 1;
+                c
+            })
+            .collect()
+    }
+
+    /// For each state, the state after adding a player of weights `w` (saturating).
+    fn moves(&self, w: &[u64]) -> Vec<u32> {
+        (0..self.len)
+            .map(|x| {
+                let coords = self.decode(x);
+                let mut idx = 0usize;
+                let mut stride = 1usize;
+                for ((&c, &q), &wi) in coords.iter().zip(&self.quotas).zip(w) {
+                    let y = (c as u64 + wi).min(q as u64) as usize;
+                    idx += y * stride;
+                    stride *= q + 1;
+                }
+                idx as u32
+            })
+            .collect()
+    }
+}
+
+/// The table after adding one player whose saturated move is `mv` (one more member: size
+/// slot `s` goes to `s + 1` when sizes are tracked).
+fn add_move(old: &[u32], mv: &[u32], slots: usize, p: u32) -> Vec<u32> {
+    let mut new = old.to_vec();
+    for (x, &y) in mv.iter().enumerate() {
+        let y = y as usize;
+        if slots == 1 {
+            new[y] = madd(new[y], old[x], p);
+        } else {
+            for s in 0..slots - 1 {
+                new[y * slots + s + 1] = madd(new[y * slots + s + 1], old[x * slots + s], p);
+            }
+        }
+    }
+    new
+}
+
+/// `smin[x]`, `smax[x]` for `x < q`: the fewest and the most of `weights` (ascending) that can
+/// weigh exactly `x` (`smin > smax` when none can).
+fn size_bands(weights: &[usize], q: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut smin = vec![0usize; q];
+    let mut smax = vec![0usize; q];
+    // smax[x] = max{s : sum of the s smallest ≤ x}.
+    let mut s = 0usize;
+    let mut sum = 0usize;
+    for (x, v) in smax.iter_mut().enumerate() {
+        while s < weights.len() && sum + weights[s] <= x {
+            sum += weights[s];
+            s += 1;
+        }
+        *v = s;
+    }
+    // smin[x] = min{s : sum of the s largest ≥ x}.
+    let mut s = 0usize;
+    let mut sum = 0usize;
+    for (x, v) in smin.iter_mut().enumerate() {
+        while sum < x && s < weights.len() {
+            sum += weights[weights.len() - 1 - s];
+            s += 1;
+        }
+        *v = if sum >= x { s } else { usize::MAX };
+    }
+    (smin, smax)
+}
+
+/// `d[x] += d[x − w]` (old values) for `w ≤ x ≤ reach`, in place: blocks of at most `w` cells
+/// from the top never read a cell already updated, and each block is a vectorisable zip.
+fn add_shifted(d: &mut [u32], w: usize, reach: usize, p: u32) {
+    let mut end = reach + 1;
+    while end > w {
+        let start = w.max(end.saturating_sub(w));
+        let (head, tail) = d.split_at_mut(start);
+        for (a, b) in tail[..end - start]
+            .iter_mut()
+            .zip(&head[start - w..end - w])
+        {
+            *a = madd(*a, *b, p);
+        }
+        end = start;
+    }
+}
+
+#[inline(always)]
+fn madd(a: u32, b: u32, p: u32) -> u32 {
+    // a, b < p < 2^31: no overflow; t - p wraps above t exactly when t < p.
+    let t = a + b;
+    t.min(t.wrapping_sub(p))
+}
+
+#[inline(always)]
+fn msub(a: u32, b: u32, p: u32) -> u32 {
+    madd(a, p - b, p)
+}
+
+fn mmul(a: u32, b: u32, p: u32) -> u32 {
+    ((a as u64 * b as u64) % p as u64) as u32
+}
+
+fn mpow(mut a: u32, mut e: u64, p: u32) -> u32 {
+    let mut r = 1u32 % p;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mmul(r, a, p);
+        }
+        a = mmul(a, a, p);
+        e >>= 1;
+    }
+    r
+}
+
+fn pow2_mod(m: usize, p: u32) -> u32 {
+    mpow(2, m as u64, p)
+}
+
+/// `C(m, s) mod p` for `s ≤ m` (Pascal's triangle).
+fn binomials_mod(m: usize, p: u32) -> Vec<u32> {
+    let mut row = vec![0u32; m + 1];
+    row[0] = 1;
+    for k in 1..=m {
+        for s in (1..=k).rev() {
+            row[s] = madd(row[s], row[s - 1], p);
+        }
+    }
+    row
+}
+
+/// Deterministic Miller–Rabin for 32-bit integers (bases 2, 7, 61 suffice below 4.7·10^9).
+fn is_prime_u32(n: u32) -> bool {
+    if n < 2 {
+        return false;
+    }
+    for sp in [2u32, 3, 5, 7, 11, 13, 61] {
+        if n % sp == 0 {
+            return n == sp;
+        }
+    }
+    let d0 = (n - 1) >> (n - 1).trailing_zeros();
+    let r = (n - 1).trailing_zeros();
+    [2u32, 7, 61].iter().all(|&a| {
+        let mut x = mpow(a % n, d0 as u64, n);
+        if x == 1 || x == n - 1 {
+            return true;
+        }
+        for _ in 1..r {
+            x = mmul(x, x, n);
+            if x == n - 1 {
+                return true;
+            }
+        }
+        false
+    })
+}
+
+/// The `k` largest primes below 2^31 (each above 2^30).
+fn primes_above_2_30(k: usize) -> Vec<u32> {
+    let mut out = Vec::with_capacity(k);
+    let mut c = (1u32 << 31) - 1;
+    while out.len() < k {
+        if is_prime_u32(c) {
+            out.push(c);
+        }
+        c -= 2;
+    }
+    out
+}
+
+/// Chinese remaindering by Garner's mixed-radix algorithm.
+struct Crt {
+    primes: Vec<u32>,
+    /// inv[j][k] = p_k^{-1} mod p_j, k < j.
+    inv: Vec<Vec<u32>>,
+}
+
+impl Crt {
+    fn new(primes: &[u32]) -> Crt {
+        let inv = primes
+            .iter()
+            .enumerate()
+            .map(|(j, &pj)| {
+                primes[..j]
+                    .iter()
+                    .map(|&pk| mpow(pk % pj, pj as u64 - 2, pj))
+                    .collect()
+            })
+            .collect();
+        Crt {
+            primes: primes.to_vec(),
+            inv,
+        }
+    }
+
+    /// The unique integer in `[0, Π p)` with the given residues.
+    fn rebuild(&self, r: &[u32]) -> BigUint {
+        let k = self.primes.len();
+        let mut digits = [0u32; 64];
+        let mut digits_vec;
+        let c: &mut [u32] = if k <= 64 {
+            &mut digits[..k]
+        } else {
+            digits_vec = vec![0u32; k];
+            &mut digits_vec
+        };
+        for j in 0..k {
+            let pj = self.primes[j];
+            let mut x = r[j];
+            for (&ci, &inv) in c[..j].iter().zip(&self.inv[j]) {
+                x = mmul(msub(x, ci % pj, pj), inv, pj);
+            }
+            c[j] = x;
+        }
+        let top = c.iter().rposition(|&d| d != 0);
+        let Some(top) = top else {
+            return BigUint::zero();
+        };
+        let mut acc = BigUint::from(c[top]);
+        for j in (0..top).rev() {
+            acc *= self.primes[j];
+            acc += c[j];
+        }
+        acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primes_are_prime_and_crt_round_trips() {
+        let ps = primes_above_2_30(5);
+        for &p in &ps {
+            assert!(p > 1 << 30);
+            let r = (p as f64).sqrt() as u32 + 1;
+            assert!((2..=r).all(|d| p % d != 0), "{p}");
+        }
+        let crt = Crt::new(&ps);
+        let x: BigUint = (BigUint::one() << 140u32) + 12345u32;
+        let r: Vec<u32> = ps
+            .iter()
+            .map(|&p| (&x % BigUint::from(p)).to_u32().unwrap())
+            .collect();
+        assert_eq!(crt.rebuild(&r), x);
+        assert_eq!(crt.rebuild(&[0; 5]), BigUint::zero());
+    }
+
+    #[test]
+    fn size_bands_bound_subset_sizes() {
+        let w = [1, 2, 2, 5];
+        let (smin, smax) = size_bands(&w, 11);
+        // weight 4: {2, 2} or... {1,2}+? 1+2=3; sizes exactly: {2,2} → 2.
+        assert!(smin[4] <= 2 && smax[4] >= 2);
+        assert_eq!(smax[0], 0);
+        assert_eq!(smin[10], 4);
+    }
+}
