@@ -16,11 +16,20 @@ pub struct Tolerance {
 
 impl Tolerance {
     /// The default used by solvers for feasibility and optimality decisions.
-    pub const DEFAULT: Tolerance = Tolerance { abs: 1e-9, rel: 1e-9 };
+    pub const DEFAULT: Tolerance = Tolerance {
+        abs: 1e-9,
+        rel: 1e-9,
+    };
     /// Looser tolerance for certificates checked after an LP solve (LP backends work to ~1e-7).
-    pub const LP: Tolerance = Tolerance { abs: 1e-6, rel: 1e-7 };
+    pub const LP: Tolerance = Tolerance {
+        abs: 1e-6,
+        rel: 1e-7,
+    };
     /// Tolerance used when comparing equilibria with reference values in tests and reports.
-    pub const REPORT: Tolerance = Tolerance { abs: 1e-6, rel: 1e-6 };
+    pub const REPORT: Tolerance = Tolerance {
+        abs: 1e-6,
+        rel: 1e-6,
+    };
 
     /// A tolerance with the given absolute and relative parts.
     pub const fn new(abs: f64, rel: f64) -> Self {

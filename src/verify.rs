@@ -212,7 +212,11 @@ mod tests {
             &[vec![0.0, 2.0], vec![7.0, 6.0]],
         )
         .unwrap();
-        let d = vec![(vec![0, 1], 1.0 / 3.0), (vec![1, 0], 1.0 / 3.0), (vec![1, 1], 1.0 / 3.0)];
+        let d = vec![
+            (vec![0, 1], 1.0 / 3.0),
+            (vec![1, 0], 1.0 / 3.0),
+            (vec![1, 1], 1.0 / 3.0),
+        ];
         assert!(correlated_regret(&g, &d, false).unwrap() < 1e-12);
         assert!(correlated_regret(&g, &d, true).unwrap() < 1e-12);
         // Recommending (C,C) always is not: each would rather dare.

@@ -21,7 +21,9 @@ impl Bimatrix {
     /// [`Error::InvalidGame`] for an empty matrix, different shapes or a non-finite entry.
     pub fn new(a: DMatrix<f64>, b: DMatrix<f64>) -> Result<Self> {
         if a.nrows() == 0 || a.ncols() == 0 {
-            return Err(Error::invalid_game("a player has no strategies (empty matrix)"));
+            return Err(Error::invalid_game(
+                "a player has no strategies (empty matrix)",
+            ));
         }
         if a.shape() != b.shape() {
             return Err(Error::invalid_game(format!(

@@ -24,7 +24,10 @@ impl NormalForm {
     /// shapes or the wrong rank, or a non-finite payoff (the message names the cell).
     pub fn new(payoffs: Vec<ArrayD<f64>>) -> Result<Self> {
         let n = payoffs.len();
-        let shape = payoffs.first().map(|a| a.shape().to_vec()).unwrap_or_default();
+        let shape = payoffs
+            .first()
+            .map(|a| a.shape().to_vec())
+            .unwrap_or_default();
         let players = (1..=n).map(|i| i.to_string()).collect();
         let strategies = shape
             .iter()
@@ -122,7 +125,9 @@ impl NormalForm {
                 .map_err(|e| Error::invalid_game(format!("matrix {name}: {e}")))
         };
         if m == 0 || n == 0 {
-            return Err(Error::invalid_game("a player has no strategies (empty matrix)"));
+            return Err(Error::invalid_game(
+                "a player has no strategies (empty matrix)",
+            ));
         }
         Self::new(vec![to_tensor("A", a)?, to_tensor("B", b)?])
     }

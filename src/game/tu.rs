@@ -249,13 +249,22 @@ mod tests {
 
     #[test]
     fn bad_tables_are_errors() {
-        assert!(matches!(TuGame::new(2, vec![0.0, 1.0]), Err(Error::InvalidGame(_))));
+        assert!(matches!(
+            TuGame::new(2, vec![0.0, 1.0]),
+            Err(Error::InvalidGame(_))
+        ));
         assert!(matches!(
             TuGame::new(2, vec![0.0, 1.0, f64::NAN, 2.0]),
             Err(Error::InvalidGame(m)) if m.contains("[1]")
         ));
-        assert!(matches!(TuGame::new(1, vec![1.0, 1.0]), Err(Error::InvalidGame(_))));
+        assert!(matches!(
+            TuGame::new(1, vec![1.0, 1.0]),
+            Err(Error::InvalidGame(_))
+        ));
         assert!(matches!(TuGame::new(31, vec![]), Err(Error::TooLarge(m)) if m.contains("GiB")));
-        assert!(matches!(TuGame::new(0, vec![0.0]), Err(Error::InvalidGame(_))));
+        assert!(matches!(
+            TuGame::new(0, vec![0.0]),
+            Err(Error::InvalidGame(_))
+        ));
     }
 }

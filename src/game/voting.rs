@@ -43,7 +43,9 @@ impl WeightedVoting {
     pub fn with_rule(mut self, weights: Vec<u64>, quota: u64) -> Result<Self> {
         let n = self.players.len();
         if n == 0 {
-            return Err(Error::invalid_game("a voting game needs at least one player"));
+            return Err(Error::invalid_game(
+                "a voting game needs at least one player",
+            ));
         }
         if weights.len() != n {
             return Err(Error::invalid_game(format!(
@@ -126,7 +128,9 @@ impl WeightedVoting {
 
     /// Whether the coalition of the players flagged in `members` wins (any number of players).
     pub fn is_winning_members(&self, members: &[bool]) -> bool {
-        self.veto.iter().all(|&i| members.get(i).copied().unwrap_or(false))
+        self.veto
+            .iter()
+            .all(|&i| members.get(i).copied().unwrap_or(false))
             && self.rules.iter().all(|r| {
                 let w: u128 = r
                     .weights
@@ -183,13 +187,22 @@ mod tests {
         assert!(WeightedVoting::new(vec![1, 2], 4).is_err());
         assert!(WeightedVoting::new(vec![1, 2], 0).is_err());
         assert!(WeightedVoting::new(vec![], 1).is_err());
-        assert!(WeightedVoting::new(vec![1, 2], 2).unwrap().with_veto(vec![2]).is_err());
-        assert!(WeightedVoting::new(vec![1, 2], 2).unwrap().with_rule(vec![1], 1).is_err());
+        assert!(WeightedVoting::new(vec![1, 2], 2)
+            .unwrap()
+            .with_veto(vec![2])
+            .is_err());
+        assert!(WeightedVoting::new(vec![1, 2], 2)
+            .unwrap()
+            .with_rule(vec![1], 1)
+            .is_err());
     }
 
     #[test]
     fn veto_players_must_be_present() {
-        let g = WeightedVoting::new(vec![1, 1, 1], 2).unwrap().with_veto(vec![0]).unwrap();
+        let g = WeightedVoting::new(vec![1, 1, 1], 2)
+            .unwrap()
+            .with_veto(vec![0])
+            .unwrap();
         assert!(!g.is_winning(Coalition::from_members([1, 2])));
         assert!(g.is_winning(Coalition::from_members([0, 2])));
         assert!(g.is_winning_members(&[true, true, false]));

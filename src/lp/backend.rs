@@ -81,7 +81,12 @@ fn primal<S: Solution>(lp: &LinearProgram, vars: &[Variable], s: &S) -> LpSoluti
 
 /// Solves a model whose backend gives no duals.
 #[allow(dead_code)]
-fn solve_primal<M>(lp: &LinearProgram, t: Translated, model: M, backend: Backend) -> Result<LpSolution>
+fn solve_primal<M>(
+    lp: &LinearProgram,
+    t: Translated,
+    model: M,
+    backend: Backend,
+) -> Result<LpSolution>
 where
     M: SolverModel<Error = ResolutionError>,
 {
@@ -120,7 +125,6 @@ where
             let dual = s.compute_dual();
             let duals = refs
                 .iter()
-                
                 .map(|r| good_lp::DualValues::dual(&dual, r.clone()))
                 .collect();
             out.duals = Some(duals);

@@ -367,7 +367,12 @@ mod tests {
         for b in Backend::all_available() {
             let s = small_lp().solve_with(b).unwrap();
             assert_eq!(s.status, LpStatus::Optimal, "{}", b.name());
-            assert!((s.objective - 2.8).abs() < 1e-6, "{}: {}", b.name(), s.objective);
+            assert!(
+                (s.objective - 2.8).abs() < 1e-6,
+                "{}: {}",
+                b.name(),
+                s.objective
+            );
             assert!((s.values[0] - 1.6).abs() < 1e-6);
             assert!((s.values[1] - 1.2).abs() < 1e-6);
             if b.has_duals() {
@@ -386,12 +391,22 @@ mod tests {
             let x = lp.add_variable(f64::NEG_INFINITY, f64::INFINITY, 1.0);
             lp.add_constraint([(x, 1.0)], Relation::Ge, 10.0);
             lp.add_constraint([(x, 1.0)], Relation::Le, 9.0);
-            assert_eq!(lp.solve_with(b).unwrap().status, LpStatus::Infeasible, "{}", b.name());
+            assert_eq!(
+                lp.solve_with(b).unwrap().status,
+                LpStatus::Infeasible,
+                "{}",
+                b.name()
+            );
 
             let mut lp = LinearProgram::new(Sense::Maximize);
             let x = lp.add_variable(0.0, f64::INFINITY, 1.0);
             lp.add_constraint([(x, -1.0)], Relation::Le, 3.0);
-            assert_eq!(lp.solve_with(b).unwrap().status, LpStatus::Unbounded, "{}", b.name());
+            assert_eq!(
+                lp.solve_with(b).unwrap().status,
+                LpStatus::Unbounded,
+                "{}",
+                b.name()
+            );
         }
     }
 

@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""Time the same game instances in the peers (Gambit, Nashpy, QuantEcon, scipy, coopgame-py)
+and in covenant's criterion benches, check that covenant's answers agree with the peers', and
+write benches/peers/RESULTS.md.
+
+    python3 benches/peers/compare.py --venv /work/venv-peers [--quick]
+
+The driver itself needs only the standard library. Each peer call runs in a subprocess of the
+venv's python (``--venv DIR`` or ``--python EXE`` or env ``COVENANT_PEERS_PYTHON``), with a
+wall-clock timeout; a peer that is not installed is reported as "not installed" and skipped.
+Covenant's times come from ``cargo bench --bench <file> -- <regex>`` and criterion's
+``target/criterion/<group>/<id>/new/estimates.json`` (median); a bench or id that does not
+exist yet shows "n/a". Agreement uses the ``covenant`` CLI (release build, or env ``COVENANT_BIN``) when it
+has the command, else "n/a".
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+AGREE_TOL = 1e-6
+
+# --------------------------------------------------------------------------------------------
+# What is compared. Each row: (bench file, criterion group, id, instance file or None for a
+# game covenant's bench generates itself, [(peer, method), ...], agreement kind or None).
+NONCOOP_LH = ["bimatrix_10x10_0", "bimatrix_20x20_0", "bimatrix_50x50_0", "bimatrix_100x100_0",
+              "bimatrix_100x100_1"]
+NONCOOP_ENUM = ["bimatrix_5x5_0", "bimatrix_10x10_0", "bimatrix_10x10_1", "bimatrix_10x10_2"]
+ZERO_SUM = ["zerosum_10x10_0", "zerosum_100x100_0", "zerosum_300x300_0"]
+PURE = ["bimatrix_100x100_0", "bimatrix_100x100_1"]
+COOP_NS = ["n10", "n12", "n14", "n16"]
+COOP_KINDS = ["convex", "random", "superadditive", "synergy"]
+
+
+def instances(quick):
+    lh = NONCOOP_LH[:3] if quick else NONCOOP_LH
+    en = NONCOOP_ENUM[:2] if quick else NONCOOP_ENUM
+    zs = ZERO_SUM[:2] if quick else ZERO_SUM
+    ns = COOP_NS[:2] if quick else COOP_NS
+    kinds = COOP_KINDS[:2] if quick else COOP_KINDS
+    rows = []
+    for g in lh:
+        rows.append(("bimatrix", "lemke_howson", g, f"noncoop/{g}.json",
+                     [("gambit", "lcp1_dbl"), ("quantecon", "lemke_howson"),
+                      ("nashpy", "lemke_howson")], "one_eq"))
+    for g in en:
+        peers = [("gambit", "enummixed_dbl"), ("quantecon", "vertex_enumeration")]
+        if g.startswith("bimatrix_5x5"):  # Nashpy's vertex enumeration takes > 60 s at 10x10
+            peers.append(("nashpy", "vertex_enumeration"))
+        rows.append(("bimatrix", "enumerate", g, f"noncoop/{g}.json", peers, "all_eq"))
+    for g in zs:
+        peers = [("scipy", "linprog_highs"), ("nashpy", "linear_program")]
+        if not quick:
+            peers.append(("gambit", "lp_dbl"))
+        rows.append(("noncoop", "zero_sum", g, f"noncoop/{g}.json", peers, "value"))
+    rows.append(("noncoop", "zero_sum", "random_300x300", None, [], None))
+    for g in PURE:
+        rows.append(("noncoop", "pure", g, f"noncoop/{g}.json",
+                     [("gambit", "enumpure"), ("quantecon", "pure_nash_brute")], "pure_eq"))
+    for n in ns:
+        for k in kinds:
+            g = f"{k}_{n}"
+            rows.append(("coop", "nucleolus", g, f"coop/{g}.json",
+                         [("coopgame", "nucleolus")], "nucleolus"))
+    for n in ns:
+        g = f"convex_{n}"
+        rows.append(("coop", "shapley", g, f"coop/{g}.json", [("coopgame", "shapley")], None))
+        rows.append(("coop", "least_core", g, f"coop/{g}.json",
+                     [("coopgame", "least_core")], None))
+    for group in ("banzhaf_power", "shapley_shubik"):
+        rows.append(("power", group, "un_security_council", "models:coop/un_security_council.json",
+                     [("coopgame", "power_" + group)], None))
+        rows.append(("power", group, "wvg_200_w1000", None, [], None))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Peer side: this function runs inside the venv's python (``--peer-worker``).
+def peer_callable(peer, method, game):
+    """Returns (fn, post): fn() solves; post(result) -> JSON-able answer."""
+    if "A" in game:
+        A, B = game["A"], game["B"]
+    if peer == "gambit":
+        import pygambit as gbt
+        # The .nfg twin of the JSON game: read_nfg exists in pygambit 16 and 17 alike (17
+        # moved from_arrays to StrategicGame).
+        g = gbt.read_nfg(os.path.splitext(game["_path"])[0] + ".nfg")
+        fns = {
+            "lcp1_dbl": lambda: gbt.nash.lcp_solve(g, rational=False, stop_after=1),
+            "enummixed_dbl": lambda: gbt.nash.enummixed_solve(g, rational=False),
+            "enumpure": lambda: gbt.nash.enumpure_solve(g),
+            "lp_dbl": lambda: gbt.nash.lp_solve(g, rational=False),
+        }
+
+        def probs(e, p):
+            if hasattr(p, "strategies"):            # pygambit 16: players are objects
+                return [float(e[s]) for s in p.strategies]
+            m = e[p]                                # pygambit 17: label -> probability
+            return [float(v) for _, v in (m.items() if hasattr(m, "items") else m)]
+
+        def post(res):
+            return [[probs(e, p) for p in g.players] for e in res.equilibria]
+        return fns[method], post
+    if peer == "nashpy":
+        import warnings
+        import numpy as np
+        import nashpy as nash
+        warnings.simplefilter("ignore")
+        G = nash.Game(np.array(A, dtype=float), np.array(B, dtype=float))
+        fns = {
+            "lemke_howson": lambda: [G.lemke_howson(initial_dropped_label=0)],
+            "vertex_enumeration": lambda: list(G.vertex_enumeration()),
+            "linear_program": lambda: [G.linear_program()],
+        }
+        return fns[method], lambda res: [[list(map(float, x)), list(map(float, y))]
+                                         for x, y in res]
+    if peer == "quantecon":
+        import numpy as np
+        import quantecon.game_theory as gt
+        Af, Bf = np.array(A, dtype=float), np.array(B, dtype=float)
+        g = gt.NormalFormGame((gt.Player(Af), gt.Player(Bf.T)))
+        fns = {
+            "lemke_howson": lambda: [gt.lemke_howson(g, init_pivot=0)],
+            "vertex_enumeration": lambda: gt.vertex_enumeration(g),
+            "pure_nash_brute": lambda: gt.pure_nash_brute(g),
+        }
+        fns[method]()  # numba JIT compilation, not timed
+
+        def post(res):
+            if method == "pure_nash_brute":
+                m, n = Af.shape
+                return [[[1.0 if k == i else 0.0 for k in range(m)],
+                         [1.0 if k == j else 0.0 for k in range(n)]] for i, j in res]
+            return [[list(map(float, x)), list(map(float, y))] for x, y in res]
+        return fns[method], post
+    if peer == "scipy":
+        import numpy as np
+        from scipy.optimize import linprog
+        Af = np.array(A, dtype=float)
+        m, n = Af.shape
+
+        def solve():  # max v  s.t.  A^T x >= v 1, sum x = 1, x >= 0
+            c = np.zeros(m + 1)
+            c[-1] = -1.0
+            return linprog(c, A_ub=np.hstack([-Af.T, np.ones((n, 1))]), b_ub=np.zeros(n),
+                           A_eq=np.hstack([np.ones((1, m)), np.zeros((1, 1))]), b_eq=[1.0],
+                           bounds=[(0, None)] * m + [(None, None)], method="highs")
+        return solve, lambda res: [[list(map(float, res.x[:m])),
+                                    list(map(float, -res.ineqlin.marginals))]]
+    if peer == "coopgame":
+        import coopgame as cg
+        if method.startswith("power_"):
+            w, q = game["weights"], game["quota"]
+            n = len(w)
+            v = [1.0 if sum(w[i] for i in range(n) if m >> i & 1) >= q else 0.0
+                 for m in range(1, 1 << n)]
+            g = cg.Game(v)
+            # Shapley of a simple game = Shapley-Shubik index; raw Banzhaf of it = swings/2^(n-1).
+            fn = {"power_shapley_shubik": lambda: cg.shapley(g),
+                  "power_banzhaf_power": lambda: cg.banzhaf(g)}[method]
+            return fn, lambda res: [float(x) for x in res]
+        g = cg.Game([float(x) for x in game["v"][1:]])
+        fns = {
+            "nucleolus": lambda: cg.nucleolus(g)["allocation"],
+            "shapley": lambda: cg.shapley(g),
+            "least_core": lambda: cg.least_core(g, "preimputation")["epsilon"],
+        }
+        return fns[method], lambda res: res if isinstance(res, float) else [float(x) for x in res]
+    raise ValueError(f"unknown peer {peer}")
+
+
+def peer_worker(task_json):
+    task = json.loads(task_json)
+    try:
+        __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
+                    "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
+    except ImportError as e:
+        print(json.dumps({"status": "not installed", "note": str(e)}))
+        return
+    with open(task["path"]) as f:
+        game = json.load(f)
+    game["_path"] = task["path"]
+    fn, post = peer_callable(task["peer"], task["method"], game)
+    times, res, spent = [], None, 0.0
+    while len(times) < task["repeats"] and (not times or spent < task["budget"]):
+        t = time.perf_counter()
+        res = fn()
+        dt = time.perf_counter() - t
+        times.append(dt)
+        spent += dt
+    print(json.dumps({"status": "ok", "median_s": statistics.median(times),
+                      "repeats": len(times), "answer": post(res)}))
+
+
+# --------------------------------------------------------------------------------------------
+# Driver side.
+def run_peer(python, peer, method, path, timeout, quick):
+    task = {"peer": peer, "method": method, "path": path, "repeats": 3 if quick else 5,
+            "budget": 5.0 if quick else 15.0}
+    env = dict(os.environ)
+    for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        env.setdefault(v, "1")
+    try:
+        p = subprocess.run([python, os.path.abspath(__file__), "--peer-worker", json.dumps(task)],
+                           capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout >{timeout:g}s"}
+    lines = p.stdout.strip().splitlines()
+    if p.returncode != 0 or not lines:
+        err = (p.stderr.strip().splitlines() or ["?"])[-1][:120]
+        return {"status": "error: " + err}
+    return json.loads(lines[-1])
+
+
+def target_dir():
+    try:
+        out = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                             cwd=REPO, capture_output=True, text=True, check=True).stdout
+        return json.loads(out)["target_directory"]
+    except (subprocess.CalledProcessError, OSError, KeyError, ValueError):
+        return os.path.join(REPO, "target")
+
+
+def bench_files():
+    path = os.path.join(REPO, "Cargo.toml")
+    text = open(path).read() if os.path.exists(path) else ""
+    names, in_bench = set(), False
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("["):
+            in_bench = s == "[[bench]]"
+        elif in_bench and s.startswith("name"):
+            names.add(s.split("=", 1)[1].strip().strip('"'))
+    return names
+
+
+def run_covenant_benches(rows, quick, log):
+    """Runs each bench file once with a regex selecting the rows' group/id pairs."""
+    have = bench_files()
+    by_file = {}
+    for bench, group, gid, *_ in rows:
+        by_file.setdefault(bench, []).append(f"{group}/{gid}")
+    status = {}
+    for bench, ids in by_file.items():
+        if bench not in have:
+            status[bench] = f"no [[bench]] {bench} in Cargo.toml"
+            log(f"covenant: {status[bench]}")
+            continue
+        regex = "^(" + "|".join(i.replace(".", r"\.") for i in ids) + ")$"
+        cmd = ["cargo", "bench", "--bench", bench, "--", "--warm-up-time", "1",
+               "--measurement-time", "2" if quick else "5", "--sample-size", "10", regex]
+        log("covenant: " + " ".join(cmd))
+        p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        status[bench] = "ok" if p.returncode == 0 else \
+            "cargo bench failed: " + ((p.stderr.strip().splitlines() or ["?"])[-1][:100])
+        if p.returncode != 0:
+            log(f"covenant: {status[bench]}")
+    return status
+
+
+def criterion_median(tdir, group, gid):
+    path = os.path.join(tdir, "criterion", group, gid, "new", "estimates.json")
+    try:
+        with open(path) as f:
+            return json.load(f)["median"]["point_estimate"] * 1e-9
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def covenant_binary(build, log):
+    if os.environ.get("COVENANT_BIN"):
+        return os.environ["COVENANT_BIN"]
+    exe = os.path.join(target_dir(), "release", "covenant")
+    if build:
+        log("covenant: cargo build --release")
+        p = subprocess.run(["cargo", "build", "--release"], cwd=REPO, capture_output=True,
+                           text=True)
+        if p.returncode != 0:
+            log("covenant: release build failed; agreement n/a")
+            return None
+    return exe if os.path.exists(exe) else None
+
+
+def covenant_json(exe, args, timeout):
+    if exe is None:
+        return None
+    try:
+        p = subprocess.run([exe, *args, "--format", "json"], capture_output=True, text=True,
+                           timeout=timeout)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    if p.returncode != 0:
+        return None
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        return None
+
+
+def close(u, v, tol=AGREE_TOL):
+    return len(u) == len(v) and all(abs(a - b) <= tol for a, b in zip(u, v))
+
+
+def flat(eq):
+    return [x for s in eq for x in s]
+
+
+def same_sets(ours, theirs):
+    """Every equilibrium of each list is within tolerance of one in the other."""
+    a, b = sorted(map(flat, ours)), sorted(map(flat, theirs))
+    return len(a) == len(b) and all(any(close(x, y) for y in b) for x in a) and \
+        all(any(close(y, x) for x in a) for y in b)
+
+
+def exact_reference(shared, gid):
+    path = os.path.join(shared, "reference", "noncoop", "equilibria",
+                        f"{gid}__gambit_enummixed_rat.json")
+    try:
+        with open(path) as f:
+            d = json.load(f)
+    except OSError:
+        return None
+    return d["equilibria"]
+
+
+def agreement(kind, exe, path, shared, gid, peer_answers, timeout):
+    """Returns a short text: covenant's answer versus the peers'."""
+    if kind == "all_eq":
+        out = covenant_json(exe, ["nash", path, "--method", "enumerate"], timeout)
+        if out is None:
+            return "n/a"
+        ours = [e["strategies"] for e in out.get("equilibria", [])]
+        notes = []
+        ref = exact_reference(shared, gid)
+        if ref is not None:
+            notes.append(("=" if same_sets(ours, ref) else "≠") + f" Gambit exact ({len(ref)})")
+        for (peer, method), ans in peer_answers.items():
+            if ans.get("status") == "ok":
+                notes.append(("=" if same_sets(ours, ans["answer"]) else "≠")
+                             + f" {peer} ({len(ans['answer'])})")
+        return f"{len(ours)} eq; " + ", ".join(notes)
+    if kind == "nucleolus":
+        out = covenant_json(exe, ["coop", path, "--solution", "nucleolus"], timeout)
+        if out is None or "allocation" not in out:
+            return "n/a"
+        notes = []
+        for (peer, method), ans in peer_answers.items():
+            if ans.get("status") == "ok":
+                d = max(abs(a - b) for a, b in zip(out["allocation"], ans["answer"]))
+                notes.append(("=" if close(out["allocation"], ans["answer"]) else "≠")
+                             + f" {peer} (max diff {d:.1e})")
+        return ", ".join(notes) or "no peer answer"
+    return "—"
+
+
+def fmt_time(s):
+    if s is None:
+        return "n/a"
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} µs"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def find_shared(arg):
+    for c in ([arg] if arg else []) + [os.path.join(REPO, "..", "shared"),
+                                         os.path.join(REPO, "..", "..", "shared")]:
+        if c and os.path.isdir(os.path.join(c, "reference")):
+            return os.path.abspath(c)
+    sys.exit("cannot find shared/reference: pass --shared DIR")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--venv", help="virtualenv holding the peers (uses VENV/bin/python)")
+    ap.add_argument("--python", help="python executable of the peers (overrides --venv)")
+    ap.add_argument("--quick", action="store_true", help="fewer, smaller instances")
+    ap.add_argument("--shared", help="the shared/ folder (default: ../shared or ../../shared)")
+    ap.add_argument("--out", default=os.path.join(REPO, "benches", "peers", "RESULTS.md"))
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per peer call")
+    ap.add_argument("--no-covenant", action="store_true", help="skip cargo bench and the CLI")
+    ap.add_argument("--no-peers", action="store_true", help="skip the peers")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use an existing target/release/covenant instead of building it")
+    ap.add_argument("--only", help="regex over group/id: run only matching rows")
+    args = ap.parse_args()
+
+    python = args.python or os.environ.get("COVENANT_PEERS_PYTHON")
+    if not python and args.venv:
+        python = os.path.join(args.venv, "bin", "python")
+    if not args.no_peers and (not python or not shutil.which(python)):
+        sys.exit("no peers python: pass --venv DIR, --python EXE or set COVENANT_PEERS_PYTHON "
+                 "(or --no-peers)")
+    shared = find_shared(args.shared)
+    rows = instances(args.quick)
+    if args.only:
+        import re
+        rx = re.compile(args.only)
+        rows = [r for r in rows if rx.search(f"{r[1]}/{r[2]}")]
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    def resolve(rel):
+        if rel is None:
+            return None
+        if rel.startswith("models:"):
+            return os.path.join(REPO, "models", rel[len("models:"):])
+        return os.path.join(shared, "reference", rel)
+
+    peer_results = {}
+    if not args.no_peers:
+        for bench, group, gid, rel, peers, _ in rows:
+            for peer, method in peers:
+                t = time.perf_counter()
+                r = run_peer(python, peer, method, resolve(rel), args.timeout, args.quick)
+                peer_results[(group, gid, peer, method)] = r
+                log(f"peer {group}/{gid} {peer}:{method}: {r.get('status')} "
+                    f"{fmt_time(r.get('median_s'))} (wall {time.perf_counter() - t:.1f}s)")
+
+    bench_status, exe = {}, None
+    tdir = target_dir()
+    if not args.no_covenant:
+        bench_status = run_covenant_benches(rows, args.quick, log)
+        exe = covenant_binary(not args.no_build, log)
+
+    lines = ["# covenant versus the peers", "",
+             f"Generated by `benches/peers/compare.py{' --quick' if args.quick else ''}` on "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Times are medians "
+             "(peers: repeated calls in a fresh process, import and JIT excluded; covenant: "
+             "criterion median). Agreement: covenant's CLI answer against the peers' "
+             f"(tolerance {AGREE_TOL:g}); `=` agrees, `≠` differs, n/a = not available.", ""]
+    if bench_status:
+        lines.append("Covenant benches: " + ", ".join(f"`{b}`: {s}" for b, s in
+                                                      sorted(bench_status.items())))
+        lines.append("")
+    lines += ["| group | instance | covenant | peers | agreement |",
+              "|---|---|---|---|---|"]
+    for bench, group, gid, rel, peers, kind in rows:
+        ours = None if args.no_covenant else criterion_median(tdir, group, gid)
+        cells, answers = [], {}
+        for peer, method in peers:
+            r = peer_results.get((group, gid, peer, method), {"status": "skipped"})
+            answers[(peer, method)] = r
+            if r.get("status") == "ok":
+                extra = ""
+                if kind in ("all_eq", "pure_eq"):
+                    extra = f", {len(r['answer'])} eq"
+                cells.append(f"{peer} {method}: {fmt_time(r['median_s'])}{extra}")
+            else:
+                cells.append(f"{peer} {method}: {r.get('status')}")
+        agree = "—"
+        if kind and not args.no_covenant and rel is not None:
+            agree = agreement(kind, exe, resolve(rel), shared, gid, answers, args.timeout)
+        lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {'<br>'.join(cells) or '—'} "
+                     f"| {agree} |")
+    lines.append("")
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+    log(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--peer-worker":
+        peer_worker(sys.argv[2])
+    else:
+        main()
