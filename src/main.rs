@@ -1,10 +1,19 @@
-//! The `covenant` command-line tool.
+//! The `covenant` command-line tool: solvers for normal-form and coalitional games, voting
+//! power, and collective-security checks of treaty models. See the README for the JSON output
+//! contract of every subcommand.
 
-fn main() {
-    std::process::exit(covenant_cli_placeholder());
-}
+mod cli;
 
-fn covenant_cli_placeholder() -> i32 {
-    eprintln!("covenant: the command-line interface lands with the solvers");
-    2
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("covenant: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

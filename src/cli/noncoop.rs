@@ -1,0 +1,418 @@
+//! `covenant nash | correlated | dominance | stackelberg`.
+
+use super::output::{num, print_json, vec_num, Format, Table};
+use super::progress::Progress;
+use clap::{Args, ValueEnum};
+use covenant::game::{Bimatrix, NormalForm};
+use covenant::noncoop::{self, CeKind, CeObjective, Equilibrium};
+use covenant::{Error, Result};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Equilibrium method of `covenant nash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// All pure-strategy equilibria (any number of players).
+    Pure,
+    /// Lemke–Howson from one starting label (two players).
+    LemkeHowson,
+    /// Lemke–Howson from every label, following the LH graph (two players).
+    LemkeHowsonAll,
+    /// All extreme equilibria, exact (two players).
+    Enumerate,
+    /// Value and optimal strategies of a zero-sum or constant-sum game (two players).
+    ZeroSum,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Pure => "pure",
+            Method::LemkeHowson => "lemke-howson",
+            Method::LemkeHowsonAll => "lemke-howson-all",
+            Method::Enumerate => "enumerate",
+            Method::ZeroSum => "zero-sum",
+        }
+    }
+}
+
+/// Arguments of `covenant nash`.
+#[derive(Debug, Args)]
+pub struct NashArgs {
+    /// The game: Gambit .nfg (payoff or outcome dialect) or JSON.
+    pub file: PathBuf,
+    /// Method; default: `enumerate` for two-player games, `pure` otherwise.
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
+    /// Starting label for `lemke-howson` (0 ≤ K < m+n; the row player's strategies first).
+    #[arg(long, default_value_t = 0)]
+    pub label: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct EquilibriumJson {
+    strategies: Vec<Vec<f64>>,
+    payoffs: Vec<f64>,
+    regret: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<Vec<Vec<String>>>,
+}
+
+impl From<&Equilibrium> for EquilibriumJson {
+    fn from(e: &Equilibrium) -> Self {
+        EquilibriumJson {
+            strategies: e.strategies.clone(),
+            payoffs: e.payoffs.clone(),
+            regret: e.regret,
+            exact: e.exact.as_ref().map(|x| {
+                x.iter()
+                    .map(|s| s.iter().map(|r| r.to_string()).collect())
+                    .collect()
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct NashJson {
+    method: &'static str,
+    complete: bool,
+    equilibria: Vec<EquilibriumJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    components: Option<Vec<Vec<usize>>>,
+}
+
+fn two_player(g: &NormalForm, method: Method) -> Result<Bimatrix> {
+    Bimatrix::try_from(g).map_err(|_| {
+        Error::invalid_argument(format!(
+            "method `{}` needs a two-player game; this one has {} players (use --method pure)",
+            method.name(),
+            g.num_players()
+        ))
+    })
+}
+
+/// Runs `covenant nash`.
+pub fn nash(args: &NashArgs) -> Result<()> {
+    let g = covenant::io::read_game(&args.file)?;
+    let method = args.method.unwrap_or(if g.num_players() == 2 {
+        Method::Enumerate
+    } else {
+        Method::Pure
+    });
+    let (equilibria, complete, components) = match method {
+        Method::Pure => (noncoop::pure_equilibria(&g), true, None),
+        Method::LemkeHowson => {
+            let b = two_player(&g, method)?;
+            (vec![noncoop::lemke_howson(&b, args.label)?], false, None)
+        }
+        Method::LemkeHowsonAll => {
+            let b = two_player(&g, method)?;
+            (noncoop::lemke_howson_all(&b)?, false, None)
+        }
+        Method::Enumerate => {
+            let b = two_player(&g, method)?;
+            let mut progress = Progress::new("enumerating vertices");
+            let mut report = |done: usize, total: usize| progress.update(done, total);
+            let e = noncoop::enumerate_extreme_with(
+                &b,
+                &noncoop::EnumerateOptions::default(),
+                Some(&mut report),
+            )?;
+            progress.finish();
+            (e.equilibria, e.complete, Some(e.components))
+        }
+        Method::ZeroSum => {
+            let b = two_player(&g, method)?;
+            let z = noncoop::solve_zero_sum(&b)?;
+            let eq = Equilibrium::certify(&g, vec![z.row.clone(), z.col.clone()])?;
+            (vec![eq], false, None)
+        }
+    };
+    match args.format {
+        Format::Json => print_json(&NashJson {
+            method: method.name(),
+            complete,
+            equilibria: equilibria.iter().map(EquilibriumJson::from).collect(),
+            components,
+        }),
+        Format::Table => {
+            println!(
+                "{} equilibri{} ({}{})",
+                equilibria.len(),
+                if equilibria.len() == 1 { "um" } else { "a" },
+                method.name(),
+                if complete { ", complete" } else { "" }
+            );
+            let mut t = Table::new(
+                std::iter::once("#".to_string())
+                    .chain(g.players().iter().map(|p| format!("player {p}")))
+                    .chain(["payoffs".to_string(), "regret".to_string()]),
+            );
+            for (k, e) in equilibria.iter().enumerate() {
+                let mut row = vec![k.to_string()];
+                row.extend(e.strategies.iter().map(|s| vec_num(s)));
+                row.push(vec_num(&e.payoffs));
+                row.push(format!("{:.1e}", e.regret));
+                t.row(row);
+            }
+            t.print();
+            Ok(())
+        }
+    }
+}
+
+/// Objective of `covenant correlated`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectiveArg {
+    /// Maximise the sum of payoffs.
+    Welfare,
+    /// Maximise player K's payoff.
+    Max(usize),
+    /// Minimise player K's payoff.
+    Min(usize),
+}
+
+fn parse_objective(s: &str) -> std::result::Result<ObjectiveArg, String> {
+    let player = |k: &str| {
+        k.parse::<usize>()
+            .map_err(|_| format!("`{k}` is not a player index (0-based)"))
+    };
+    match s.split_once(':') {
+        None if s == "welfare" => Ok(ObjectiveArg::Welfare),
+        Some(("max", k)) => Ok(ObjectiveArg::Max(player(k)?)),
+        Some(("min", k)) => Ok(ObjectiveArg::Min(player(k)?)),
+        _ => Err(format!(
+            "`{s}`: expected welfare, max:K or min:K (K a 0-based player index)"
+        )),
+    }
+}
+
+/// Arguments of `covenant correlated`.
+#[derive(Debug, Args)]
+pub struct CorrelatedArgs {
+    /// The game (.nfg or .json), any number of players.
+    pub file: PathBuf,
+    /// Coarse correlated equilibrium instead of correlated.
+    #[arg(long)]
+    pub coarse: bool,
+    /// Linear objective: welfare, max:K or min:K.
+    #[arg(long, value_parser = parse_objective, default_value = "welfare")]
+    pub objective: ObjectiveArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct ProfileProbability {
+    profile: Vec<usize>,
+    probability: f64,
+}
+
+#[derive(Serialize)]
+struct CorrelatedJson {
+    kind: &'static str,
+    distribution: Vec<ProfileProbability>,
+    payoffs: Vec<f64>,
+    objective: f64,
+    regret: f64,
+}
+
+/// Runs `covenant correlated`.
+pub fn correlated(args: &CorrelatedArgs) -> Result<()> {
+    let g = covenant::io::read_game(&args.file)?;
+    let kind = if args.coarse {
+        CeKind::Coarse
+    } else {
+        CeKind::Correlated
+    };
+    let objective = match args.objective {
+        ObjectiveArg::Welfare => CeObjective::Welfare,
+        ObjectiveArg::Max(k) => CeObjective::MaxPlayer(k),
+        ObjectiveArg::Min(k) => CeObjective::MinPlayer(k),
+    };
+    let ce = noncoop::correlated_equilibrium(&g, kind, objective)?;
+    let kind_name = if args.coarse { "coarse" } else { "correlated" };
+    match args.format {
+        Format::Json => print_json(&CorrelatedJson {
+            kind: kind_name,
+            distribution: ce
+                .distribution
+                .iter()
+                .map(|(p, pr)| ProfileProbability {
+                    profile: p.clone(),
+                    probability: *pr,
+                })
+                .collect(),
+            payoffs: ce.payoffs.clone(),
+            objective: ce.objective,
+            regret: ce.regret,
+        }),
+        Format::Table => {
+            println!(
+                "{kind_name} equilibrium: objective {}, payoffs {}, regret {:.1e}",
+                num(ce.objective),
+                vec_num(&ce.payoffs),
+                ce.regret
+            );
+            let mut t = Table::new(["profile", "probability"]);
+            for (p, pr) in &ce.distribution {
+                let names: Vec<&str> = p
+                    .iter()
+                    .enumerate()
+                    .map(|(q, &a)| g.strategies()[q][a].as_str())
+                    .collect();
+                t.row([format!("({})", names.join(", ")), num(*pr)]);
+            }
+            t.print();
+            Ok(())
+        }
+    }
+}
+
+/// Arguments of `covenant dominance`.
+#[derive(Debug, Args)]
+pub struct DominanceArgs {
+    /// The game (.nfg or .json).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct EliminationJson {
+    round: usize,
+    player: usize,
+    strategy: usize,
+    dominated_by: Vec<(usize, f64)>,
+    margin: f64,
+}
+
+#[derive(Serialize)]
+struct DominanceJson {
+    kept: Vec<Vec<usize>>,
+    trace: Vec<EliminationJson>,
+}
+
+/// Runs `covenant dominance`.
+pub fn dominance(args: &DominanceArgs) -> Result<()> {
+    let g = covenant::io::read_game(&args.file)?;
+    let d = noncoop::iterated_strict_dominance(&g)?;
+    match args.format {
+        Format::Json => print_json(&DominanceJson {
+            kept: d.kept.clone(),
+            trace: d
+                .trace
+                .iter()
+                .map(|e| EliminationJson {
+                    round: e.round,
+                    player: e.player,
+                    strategy: e.strategy,
+                    dominated_by: e.dominated_by.clone(),
+                    margin: e.margin,
+                })
+                .collect(),
+        }),
+        Format::Table => {
+            println!(
+                "{} strateg{} eliminated; the reduced game is {}",
+                d.trace.len(),
+                if d.trace.len() == 1 { "y" } else { "ies" },
+                d.kept
+                    .iter()
+                    .map(|k| k.len().to_string())
+                    .collect::<Vec<_>>()
+                    .join("x")
+            );
+            let mut t = Table::new(["round", "player", "strategy", "dominated by", "margin"]);
+            for e in &d.trace {
+                let by: Vec<String> = e
+                    .dominated_by
+                    .iter()
+                    .map(|(s, p)| format!("{}:{}", g.strategies()[e.player][*s], num(*p)))
+                    .collect();
+                t.row([
+                    e.round.to_string(),
+                    g.players()[e.player].clone(),
+                    g.strategies()[e.player][e.strategy].clone(),
+                    by.join(" "),
+                    num(e.margin),
+                ]);
+            }
+            t.print();
+            for (p, kept) in d.kept.iter().enumerate() {
+                let names: Vec<&str> = kept
+                    .iter()
+                    .map(|&s| g.strategies()[p][s].as_str())
+                    .collect();
+                println!("player {} keeps {}", g.players()[p], names.join(", "));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Arguments of `covenant stackelberg`.
+#[derive(Debug, Args)]
+pub struct StackelbergArgs {
+    /// The two-player game (.nfg or .json).
+    pub file: PathBuf,
+    /// The leader: 0 (row player, default) or 1 (column player).
+    #[arg(long, default_value_t = 0)]
+    pub leader: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct StackelbergJson {
+    leader: usize,
+    leader_strategy: Vec<f64>,
+    follower_action: usize,
+    leader_payoff: f64,
+    follower_payoff: f64,
+    follower_regret: f64,
+}
+
+/// Runs `covenant stackelberg`.
+pub fn stackelberg(args: &StackelbergArgs) -> Result<()> {
+    let g = covenant::io::read_game(&args.file)?;
+    let b = Bimatrix::try_from(&g)?;
+    let s = noncoop::stackelberg(&b, args.leader)?;
+    match args.format {
+        Format::Json => print_json(&StackelbergJson {
+            leader: s.leader,
+            leader_strategy: s.leader_strategy.clone(),
+            follower_action: s.follower_action,
+            leader_payoff: s.leader_payoff,
+            follower_payoff: s.follower_payoff,
+            follower_regret: s.follower_regret,
+        }),
+        Format::Table => {
+            let follower = 1 - s.leader;
+            println!(
+                "leader {} commits to {}",
+                g.players()[s.leader],
+                vec_num(&s.leader_strategy)
+            );
+            println!(
+                "follower {} responds with {}",
+                g.players()[follower],
+                g.strategies()[follower][s.follower_action]
+            );
+            println!(
+                "payoffs: leader {}, follower {} (follower regret {:.1e})",
+                num(s.leader_payoff),
+                num(s.follower_payoff),
+                s.follower_regret
+            );
+            Ok(())
+        }
+    }
+}
