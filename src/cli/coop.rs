@@ -1,6 +1,6 @@
 //! `covenant coop` and `covenant power`.
 
-use super::output::{num, print_json, vec_num, Format, Table};
+use super::output::{num, outln, print_json, vec_num, Format, Table};
 use clap::{Args, ValueEnum};
 use covenant::coop::{self, Domain};
 use covenant::game::{Coalition, CoalitionalGame, TuGame, WeightedVoting};
@@ -138,12 +138,12 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
     match args.format {
         Format::Json => print_json(&out),
         Format::Table => {
-            println!("{} of a {n}-player game", args.solution.name());
+            outln!("{} of a {n}-player game", args.solution.name());
             if let Some(ne) = out.core_nonempty {
-                println!("core non-empty: {ne}");
+                outln!("core non-empty: {ne}");
             }
             if let Some(e) = out.epsilon {
-                println!("epsilon: {}", num(e));
+                outln!("epsilon: {}", num(e));
             }
             if let Some(s) = &out.structure {
                 let parts: Vec<String> = s
@@ -153,11 +153,11 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
                         format!("{{{}}}", m.join(", "))
                     })
                     .collect();
-                println!("structure: {}", parts.join(" "));
+                outln!("structure: {}", parts.join(" "));
             }
             if let Some(b) = &out.blocking_coalition {
                 let m: Vec<&str> = b.iter().map(|&i| names[i].as_str()).collect();
-                println!("blocked by: {{{}}}", m.join(", "));
+                outln!("blocked by: {{{}}}", m.join(", "));
             }
             match &out.allocation {
                 Some(x) => {
@@ -167,7 +167,7 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
                     }
                     t.print();
                 }
-                None => println!("no allocation"),
+                None => outln!("no allocation"),
             }
             Ok(())
         }
@@ -267,7 +267,7 @@ pub fn power(args: &PowerArgs) -> Result<()> {
     match args.format {
         Format::Json => print_json(&out),
         Format::Table => {
-            println!("{} index of a {}-player voting game", out.index, g.len());
+            outln!("{} index of a {}-player voting game", out.index, g.len());
             let mut header = vec!["player", "value", "exact"];
             if out.swings.is_some() {
                 header.push("swings");
@@ -281,7 +281,7 @@ pub fn power(args: &PowerArgs) -> Result<()> {
                 t.row(row);
             }
             t.print();
-            println!("sum {}", vec_num(&[out.values.iter().sum()]));
+            outln!("sum {}", vec_num(&[out.values.iter().sum()]));
             Ok(())
         }
     }

@@ -1,6 +1,6 @@
 //! `covenant nash | correlated | dominance | stackelberg`.
 
-use super::output::{num, print_json, vec_num, Format, Table};
+use super::output::{num, outln, print_json, vec_num, Format, Table};
 use super::progress::Progress;
 use clap::{Args, ValueEnum};
 use covenant::game::{Bimatrix, NormalForm};
@@ -140,7 +140,7 @@ pub fn nash(args: &NashArgs) -> Result<()> {
             components,
         }),
         Format::Table => {
-            println!(
+            outln!(
                 "{} equilibri{} ({}{})",
                 equilibria.len(),
                 if equilibria.len() == 1 { "um" } else { "a" },
@@ -253,7 +253,7 @@ pub fn correlated(args: &CorrelatedArgs) -> Result<()> {
             regret: ce.regret,
         }),
         Format::Table => {
-            println!(
+            outln!(
                 "{kind_name} equilibrium: objective {}, payoffs {}, regret {:.1e}",
                 num(ce.objective),
                 vec_num(&ce.payoffs),
@@ -319,7 +319,7 @@ pub fn dominance(args: &DominanceArgs) -> Result<()> {
                 .collect(),
         }),
         Format::Table => {
-            println!(
+            outln!(
                 "{} strateg{} eliminated; the reduced game is {}",
                 d.trace.len(),
                 if d.trace.len() == 1 { "y" } else { "ies" },
@@ -350,7 +350,7 @@ pub fn dominance(args: &DominanceArgs) -> Result<()> {
                     .iter()
                     .map(|&s| g.strategies()[p][s].as_str())
                     .collect();
-                println!("player {} keeps {}", g.players()[p], names.join(", "));
+                outln!("player {} keeps {}", g.players()[p], names.join(", "));
             }
             Ok(())
         }
@@ -396,17 +396,17 @@ pub fn stackelberg(args: &StackelbergArgs) -> Result<()> {
         }),
         Format::Table => {
             let follower = 1 - s.leader;
-            println!(
+            outln!(
                 "leader {} commits to {}",
                 g.players()[s.leader],
                 vec_num(&s.leader_strategy)
             );
-            println!(
+            outln!(
                 "follower {} responds with {}",
                 g.players()[follower],
                 g.strategies()[follower][s.follower_action]
             );
-            println!(
+            outln!(
                 "payoffs: leader {}, follower {} (follower regret {:.1e})",
                 num(s.leader_payoff),
                 num(s.follower_payoff),

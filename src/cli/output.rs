@@ -3,6 +3,28 @@
 
 use clap::ValueEnum;
 use serde::Serialize;
+use std::io::Write;
+
+/// Writes one line to stdout. A closed pipe (`covenant ... | head`) ends the process quietly
+/// with success instead of panicking as `println!` would.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("covenant: error writing output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` for command output, through [`write_line`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use outln;
 
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -20,7 +42,7 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), covenant::Error> {
         context: "JSON output",
         message: e.to_string(),
     })?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -110,7 +132,7 @@ impl Table {
 
     /// Prints the table on stdout.
     pub fn print(&self) {
-        println!("{}", self.render());
+        outln!("{}", self.render());
     }
 }
 

@@ -1,6 +1,6 @@
 //! `covenant check` and `covenant solve`: treaty models.
 
-use super::output::{num, print_json, Format, Table};
+use super::output::{num, outln, print_json, Format, Table};
 use clap::Args;
 use covenant::treaty::{self, ConditionId};
 use covenant::Result;
@@ -36,7 +36,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     match args.format {
         Format::Json => print_json(&report),
         Format::Table => {
-            println!("{}", report.treaty);
+            outln!("{}", report.treaty);
             let mut table = Table::new(["condition", "verdict", "margin", "detail"]);
             for v in &report.conditions {
                 table.row([
@@ -49,7 +49,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             table.print();
             for v in report.conditions.iter().filter(|v| !v.holds) {
                 if let Some(w) = &v.witness {
-                    println!("witness for {}: {w}", v.id);
+                    outln!("witness for {}: {w}", v.id);
                 }
             }
             Ok(())
@@ -74,13 +74,15 @@ pub fn solve(args: &SolveArgs) -> Result<()> {
     match args.format {
         Format::Json => print_json(&s),
         Format::Table => {
-            println!("{}", s.treaty);
-            println!(
+            outln!("{}", s.treaty);
+            outln!(
                 "response games: {} attack scenarios; pledges an equilibrium in {}, \
                  abandonment an equilibrium in {}",
-                s.scenarios, s.pledges_are_equilibrium, s.abandonment_is_equilibrium
+                s.scenarios,
+                s.pledges_are_equilibrium,
+                s.abandonment_is_equilibrium
             );
-            println!("alliance value v(M) = {}", num(s.alliance_value));
+            outln!("alliance value v(M) = {}", num(s.alliance_value));
             let mut shares = Table::new(["member", "nucleolus share"]);
             for m in &s.alliance_shares {
                 shares.row([m.id.clone(), num(m.share)]);
