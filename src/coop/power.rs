@@ -337,7 +337,7 @@ impl Plan {
         let single = self.quotas.len() <= 1;
         if single {
             let q = self.quotas.first().copied().unwrap_or(0);
-            self.check_single_size(q, slots)?;
+            self.check_single_size(q, sizes)?;
         } else {
             self.check_multi_size(slots)?;
         }
@@ -380,12 +380,31 @@ impl Plan {
         ))
     }
 
-    fn check_single_size(&self, q: u64, slots: usize) -> Result<()> {
-        let needed = (q as u128 + 1) * slots as u128;
+    fn check_single_size(&self, q: u64, sizes: bool) -> Result<()> {
+        if !sizes {
+            if q as u128 + 1 > MAX_DP_STATES as u128 {
+                return Err(self.too_large(q as u128 + 1, &format!("quota {q} after reduction")));
+            }
+            return Ok(());
+        }
+        // The size-by-weight table needs at most (q + 1)(m + 1) cells; count them exactly
+        // only when that bound is over the limit (and q itself is small enough to count).
+        let bound = (q as u128 + 1) * (self.m as u128 + 1);
+        if bound <= MAX_DP_STATES as u128 {
+            return Ok(());
+        }
+        let needed = if q as u128 <= MAX_DP_STATES as u128 {
+            SizeRows::cells_needed(&self.sorted_single_weights(), q as usize) as u128
+        } else {
+            bound
+        };
         if needed > MAX_DP_STATES as u128 {
             return Err(self.too_large(
                 needed,
-                &format!("quota {q} after reduction × {slots} coalition sizes"),
+                &format!(
+                    "quota {q} after reduction, by {} coalition sizes",
+                    self.m + 1
+                ),
             ));
         }
         Ok(())
@@ -477,87 +496,79 @@ impl Plan {
     }
 
     /// Shapley–Shubik counts by coalition size for one rule with quota `q`, mod `p`.
+    ///
+    /// The table is stored by size: row `s` holds `#{T : |T| = s, w(T) = x}` for `x` in the
+    /// band `lo_s ≤ x ≤ hi_s` that a coalition of `s` players can weigh (see [`SizeRows`]).
+    /// Adding a player of weight `w` is `row_s[x] += row_{s−1}[x − w]` for `s` descending;
+    /// players are added [`WAVEFRONT`] at a time, each one row behind the previous, so that a
+    /// group touches each row while it is still in cache instead of streaming the whole table
+    /// once per player.
     fn single_rule_by_size(&self, q: usize, p: u32) -> Residues {
         let m = self.m;
         let stride = m + 1;
         let weights = self.sorted_single_weights();
-        // Global bounds on the size of a coalition of weight exactly x: at least smin[x]
-        // (the fewest largest weights reaching x), at most smax[x] (the most smallest weights
-        // within x). They hold for every sub-table, so only that band is updated.
-        let (smin, smax) = size_bands(&weights, q);
-        // c[x * stride + s] = #{T : w(T) = x, |T| = s}, x < q.
-        let mut c = vec![0u32; q * stride];
+        let rows = SizeRows::new(&weights, q);
+        let mut c = vec![0u32; rows.cells];
         if q > 0 {
-            c[0] = 1;
+            c[0] = 1; // the empty coalition: row 0 is the single cell x = 0
         }
-        let mut reach = 0usize;
-        for (t, &w) in weights.iter().enumerate().filter(|_| q > 0) {
-            // t players added so far: sizes up to t + 1 after this one.
-            if w == 0 {
-                for x in 0..=reach.min(q.saturating_sub(1)) {
-                    let row = &mut c[x * stride..(x + 1) * stride];
-                    for s in (1..=(t + 1).min(m)).rev() {
-                        row[s] = madd(row[s], row[s - 1], p);
+        // Players of weight ≥ q never enter the table.
+        let active: Vec<(usize, usize)> = weights
+            .iter()
+            .enumerate()
+            .filter(|&(_, &w)| w < q)
+            .map(|(t, &w)| (t, w))
+            .collect();
+        for group in active.chunks(WAVEFRONT) {
+            // Player j of the group may fill rows up to `top_j` (one more than it has seen).
+            let tops: Vec<usize> = group.iter().map(|&(t, _)| (t + 1).min(m)).collect();
+            let s0 = tops[0];
+            for tau in 0..s0 + group.len() {
+                for (j, &(_, w)) in group.iter().enumerate() {
+                    let Some(s) = (s0 + j).checked_sub(tau) else {
+                        continue;
+                    };
+                    if s == 0 || s > tops[j] {
+                        continue;
                     }
-                }
-                continue;
-            }
-            if w >= q {
-                continue;
-            }
-            reach = (reach + w).min(q - 1);
-            for x in (w..=reach).rev() {
-                let lo = smin[x].max(1);
-                let hi = smax[x].min(t + 1);
-                if lo > hi {
-                    continue;
-                }
-                let (head, tail) = c.split_at_mut(x * stride);
-                let src = &head[(x - w) * stride + lo - 1..(x - w) * stride + hi];
-                let dst = &mut tail[lo..=hi];
-                for (a, b) in dst.iter_mut().zip(src) {
-                    *a = madd(*a, *b, p);
+                    rows.add_player_row(&mut c, s, w, p);
                 }
             }
         }
-        // Inclusive prefix sums over x: c[x][s] = #{T : w(T) ≤ x, |T| = s}.
-        for x in 1..q {
-            let (head, tail) = c.split_at_mut(x * stride);
-            let prev = &head[(x - 1) * stride..];
-            for (a, b) in tail[..stride].iter_mut().zip(prev) {
-                *a = madd(*a, *b, p);
+        // Inclusive prefix sums along each row.
+        for s in 0..=m {
+            let row = &mut c[rows.range(s)];
+            for x in 1..row.len() {
+                row[x] = madd(row[x], row[x - 1], p);
             }
         }
-        let zero = vec![0u32; stride];
-        // #{T : w(T) < x, |T| = s} as a row.
-        let below = |x: usize| -> &[u32] {
-            if x == 0 {
-                &zero
-            } else {
-                &c[(x - 1) * stride..x * stride]
-            }
-        };
         let classes = (0..self.class_weights.len())
             .map(|cl| {
                 let w = self.single_weight(cl);
                 let mut acc = vec![0u32; stride];
-                if w > 0 && m > 0 {
+                if w == 0 || m == 0 {
+                    return acc;
+                }
+                // acc[r + k] ±= #{T : |T| = r, q − (k+1)w ≤ w(T) < q − kw}, sign (−1)^k, for the
+                // coalitions of the m − 1 others (r + k < m).
+                for r in 0..m {
                     let mut hi = q;
+                    let mut upper = rows.below(&c, r, hi);
                     let mut k = 0usize;
-                    while hi > 0 && k < m {
+                    while hi > 0 && r + k < m {
                         let lo = hi.saturating_sub(w);
-                        let (rh, rl) = (below(hi), below(lo));
-                        // acc[s] ±= window[s - k] for s in k..m (coalitions of the m-1 others).
-                        let tgt = &mut acc[k..m];
-                        if k % 2 == 0 {
-                            for ((a, h), l) in tgt.iter_mut().zip(rh).zip(rl) {
-                                *a = madd(*a, msub(*h, *l, p), p);
-                            }
+                        let lower = rows.below(&c, r, lo);
+                        let win = msub(upper, lower, p);
+                        let a = &mut acc[r + k];
+                        *a = if k % 2 == 0 {
+                            madd(*a, win, p)
                         } else {
-                            for ((a, h), l) in tgt.iter_mut().zip(rh).zip(rl) {
-                                *a = msub(*a, msub(*h, *l, p), p);
-                            }
+                            msub(*a, win, p)
+                        };
+                        if lo <= rows.lo[r] {
+                            break; // every further window lies below the band: empty
                         }
+                        upper = lower;
                         hi = lo;
                         k += 1;
                     }
@@ -566,8 +577,9 @@ impl Plan {
             })
             .collect();
         let binom = binomials_mod(m, p);
-        let under = below(q);
-        let veto = (0..stride).map(|s| msub(binom[s], under[s], p)).collect();
+        let veto = (0..stride)
+            .map(|s| msub(binom[s], rows.below(&c, s, q), p))
+            .collect();
         Residues { classes, veto }
     }
 
@@ -712,32 +724,91 @@ fn add_move(old: &[u32], mv: &[u32], slots: usize, p: u32) -> Vec<u32> {
     new
 }
 
-/// `smin[x]`, `smax[x]` for `x < q`: the fewest and the most of `weights` (ascending) that can
-/// weigh exactly `x` (`smin > smax` when none can).
-fn size_bands(weights: &[usize], q: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut smin = vec![0usize; q];
-    let mut smax = vec![0usize; q];
-    // smax[x] = max{s : sum of the s smallest ≤ x}.
-    let mut s = 0usize;
-    let mut sum = 0usize;
-    for (x, v) in smax.iter_mut().enumerate() {
-        while s < weights.len() && sum + weights[s] <= x {
-            sum += weights[s];
-            s += 1;
+/// Players added per sweep of the size-by-weight table (see `single_rule_by_size`).
+const WAVEFRONT: usize = 8;
+
+/// Row layout of the size-by-weight table: row `s` covers the weights `lo[s] ..= hi[s]` that
+/// `s` of the players can have (at least the `s` smallest weights, at most the `s` largest,
+/// below the quota); rows are stored one after another.
+struct SizeRows {
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    start: Vec<usize>,
+    cells: usize,
+}
+
+impl SizeRows {
+    /// `weights` ascending; quota `q`.
+    fn new(weights: &[usize], q: usize) -> SizeRows {
+        let m = weights.len();
+        let mut lo = vec![0usize; m + 1];
+        let mut hi = vec![0usize; m + 1];
+        let (mut small, mut large) = (0usize, 0usize);
+        for s in 0..=m {
+            if s > 0 {
+                small = small.saturating_add(weights[s - 1]);
+                large = large.saturating_add(weights[m - s]);
+            }
+            lo[s] = small;
+            hi[s] = large.min(q.saturating_sub(1));
         }
-        *v = s;
-    }
-    // smin[x] = min{s : sum of the s largest ≥ x}.
-    let mut s = 0usize;
-    let mut sum = 0usize;
-    for (x, v) in smin.iter_mut().enumerate() {
-        while sum < x && s < weights.len() {
-            sum += weights[weights.len() - 1 - s];
-            s += 1;
+        let mut start = Vec::with_capacity(m + 2);
+        let mut cells = 0usize;
+        for s in 0..=m {
+            start.push(cells);
+            if q > 0 && lo[s] <= hi[s] {
+                cells += hi[s] - lo[s] + 1;
+            }
         }
-        *v = if sum >= x { s } else { usize::MAX };
+        start.push(cells);
+        SizeRows {
+            lo,
+            hi,
+            start,
+            cells,
+        }
     }
-    (smin, smax)
+
+    /// Cells a table of these weights below quota `q` needs.
+    fn cells_needed(weights: &[usize], q: usize) -> usize {
+        SizeRows::new(weights, q).cells
+    }
+
+    fn range(&self, s: usize) -> std::ops::Range<usize> {
+        self.start[s]..self.start[s + 1]
+    }
+
+    /// `row_s[x] += row_{s−1}[x − w]` over the overlap of the two bands.
+    #[inline]
+    fn add_player_row(&self, c: &mut [u32], s: usize, w: usize, p: u32) {
+        let (a, b) = (self.range(s - 1), self.range(s));
+        if a.is_empty() || b.is_empty() {
+            return;
+        }
+        let x0 = self.lo[s].max(self.lo[s - 1] + w);
+        let x1 = self.hi[s].min(self.hi[s - 1] + w);
+        if x0 > x1 {
+            return;
+        }
+        let (head, tail) = c.split_at_mut(b.start);
+        let src =
+            &head[a.start + (x0 - w - self.lo[s - 1])..a.start + (x1 - w - self.lo[s - 1]) + 1];
+        let dst = &mut tail[x0 - self.lo[s]..x1 - self.lo[s] + 1];
+        for (d, v) in dst.iter_mut().zip(src) {
+            *d = madd(*d, *v, p);
+        }
+    }
+
+    /// After the inclusive prefix pass: `#{T : |T| = s, w(T) < x}`.
+    #[inline]
+    fn below(&self, c: &[u32], s: usize, x: usize) -> u32 {
+        let r = self.range(s);
+        if r.is_empty() || x <= self.lo[s] {
+            0
+        } else {
+            c[r.start + (x - 1).min(self.hi[s]) - self.lo[s]]
+        }
+    }
 }
 
 /// `d[x] += d[x − w]` (old values) for `w ≤ x ≤ reach`, in place: blocks of at most `w` cells
@@ -921,12 +992,19 @@ mod tests {
     }
 
     #[test]
-    fn size_bands_bound_subset_sizes() {
+    fn size_rows_cover_every_subset_weight() {
         let w = [1, 2, 2, 5];
-        let (smin, smax) = size_bands(&w, 11);
-        // weight 4: {2, 2} or... {1,2}+? 1+2=3; sizes exactly: {2,2} → 2.
-        assert!(smin[4] <= 2 && smax[4] >= 2);
-        assert_eq!(smax[0], 0);
-        assert_eq!(smin[10], 4);
+        let rows = SizeRows::new(&w, 9);
+        // Row 2 spans the two smallest (3) to the two largest (7); row 4 (weight 10) is empty.
+        assert_eq!((rows.lo[2], rows.hi[2]), (3, 7));
+        assert!(rows.range(4).is_empty());
+        assert_eq!(rows.cells, 1 + 5 + 5 + 4);
+        for mask in 0u32..16 {
+            let s = mask.count_ones() as usize;
+            let x: usize = (0..4).filter(|i| mask >> i & 1 == 1).map(|i| w[i]).sum();
+            if x < 9 {
+                assert!(rows.lo[s] <= x && x <= rows.hi[s], "{mask}");
+            }
+        }
     }
 }
