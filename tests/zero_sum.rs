@@ -1,7 +1,8 @@
 //! Zero-sum and constant-sum games: textbook values, peer values, and invariances.
 
 use covenant::game::Bimatrix;
-use covenant::lp::Backend;
+use covenant::lp::dense::solve_packing;
+use covenant::lp::{Backend, LpStatus};
 use covenant::noncoop::{solve_zero_sum, solve_zero_sum_with, ZeroSum};
 use covenant::{Error, Tolerance};
 use nalgebra::{dmatrix, DMatrix};
@@ -155,6 +156,45 @@ fn reference_values_agree_with_scipy_highs_and_gambit() {
             z.value
         );
     }
+}
+
+#[test]
+fn the_dense_packing_lp_solves_the_reference_games_without_fallback() {
+    // solve_zero_sum falls back to another method when the dense simplex fails to certify;
+    // check the dense simplex itself: optimal, primal and dual feasible, objectives equal.
+    for name in ["zerosum_100x100_0", "zerosum_300x300_1"] {
+        let a = matrix(&read_json(&format!("{REF}/{name}.json"))["A"]);
+        let (lo, hi) = (a.min(), a.max());
+        let scaled = a.map(|v| 1.0 + (v - lo) / (hi - lo));
+        let (m, n) = scaled.shape();
+        let s = solve_packing(&scaled, &vec![1.0; n], &vec![1.0; m], 1e-11).unwrap();
+        assert_eq!(s.status, LpStatus::Optimal);
+        let primal_slack = (0..m)
+            .map(|i| (0..n).map(|j| scaled[(i, j)] * s.primal[j]).sum::<f64>())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let dual_slack = (0..n)
+            .map(|j| (0..m).map(|i| scaled[(i, j)] * s.dual[i]).sum::<f64>())
+            .fold(f64::INFINITY, f64::min);
+        assert!(Tolerance::LP.le(primal_slack, 1.0) && Tolerance::LP.le(1.0, dual_slack));
+        assert!(Tolerance::LP.eq(s.dual.iter().sum(), s.objective));
+        // Value of the original game from the LP value 1 / Σw of the scaled one.
+        let v = lo + (hi - lo) * (1.0 / s.objective - 1.0);
+        let scipy = read_json(&format!(
+            "{REF}/equilibria/{name}__scipy_linprog_highs.json"
+        ));
+        assert!(
+            Tolerance::REPORT.eq(v, scipy["value"].as_f64().unwrap()),
+            "{name}: {v}"
+        );
+    }
+}
+
+#[test]
+fn a_constant_matrix_has_its_constant_as_value() {
+    let a = DMatrix::from_element(3, 4, 2.5);
+    let z = solve_zero_sum(&Bimatrix::zero_sum(a.clone()).unwrap()).unwrap();
+    assert!(Tolerance::REPORT.eq(z.value, 2.5));
+    assert_certified(&a, &z);
 }
 
 #[test]

@@ -75,12 +75,14 @@ pub fn solve_zero_sum(g: &Bimatrix) -> Result<ZeroSum> {
         });
     let range = if hi > lo { hi - lo } else { 1.0 };
     let scaled = a.map(|v| 1.0 + (v - lo) / range);
-    let sol = dense::solve_packing(&scaled, &vec![1.0; n], &vec![1.0; m], PIVOT_EPS)?;
-    if sol.status == LpStatus::Optimal && sol.objective > 0.0 {
-        let y = normalise(sol.primal);
-        let x = normalise(sol.dual);
-        if let Some(z) = certified(a, x, y, constant) {
-            return Ok(z);
+    // An iteration limit or a failed certificate sends the game to the general LP path.
+    if let Ok(sol) = dense::solve_packing(&scaled, &vec![1.0; n], &vec![1.0; m], PIVOT_EPS) {
+        if sol.status == LpStatus::Optimal && sol.objective > 0.0 {
+            let y = normalise(sol.primal);
+            let x = normalise(sol.dual);
+            if let Some(z) = certified(a, x, y, constant) {
+                return Ok(z);
+            }
         }
     }
     solve_zero_sum_with(g, Backend::default_backend()?)
