@@ -1,7 +1,69 @@
 //! # covenant
 //!
-//! Game-theoretic solvers for treaties and collective security (crate docs with the doctest
-//! land with the solvers).
+//! Game-theoretic solvers for treaties and collective security.
+//!
+//! covenant encodes mutual-assistance treaties (NATO Art. 5, the UN Charter, the League
+//! Covenant, …) as games, solves them with equilibrium and cooperative solvers over a
+//! linear-programming backend, and checks collective-security conditions — deterrence,
+//! credible assistance, participation and coalitional stability, equal rules, burden sharing,
+//! peaceful settlement, liveness — with a witness whenever one fails.
+//!
+//! Layers (dependencies point down only):
+//!
+//! - [`treaty`]: treaty models (TOML) → games; collective-security conditions → a report.
+//! - [`noncoop`], [`coop`]: the solvers. Every result carries its certificate (regret,
+//!   excess, Kohlberg check), computed by code that shares nothing with the solver
+//!   ([`verify`] for equilibria).
+//! - [`game`]: [`game::NormalForm`], [`game::Bimatrix`], [`game::TuGame`],
+//!   [`game::WeightedVoting`].
+//! - [`io`]: Gambit `.nfg`, JSON games, coalitional-game JSON.
+//! - [`lp`]: the only module that names an LP backend (pure-Rust microlp by default).
+//!
+//! ## From a payoff matrix to a verified equilibrium
+//!
+//! ```
+//! use covenant::game::Bimatrix;
+//! use covenant::noncoop::{enumerate_extreme, lemke_howson};
+//! use covenant::verify;
+//!
+//! // Battle of the sexes: two pure equilibria and one mixed.
+//! let g = Bimatrix::from_rows(&[vec![3.0, 0.0], vec![0.0, 2.0]],
+//!                             &[vec![2.0, 0.0], vec![0.0, 3.0]])?;
+//! let all = enumerate_extreme(&g)?;
+//! assert!(all.complete);
+//! assert_eq!(all.equilibria.len(), 3);
+//!
+//! // One equilibrium by Lemke–Howson from label 0, and its certificate.
+//! let eq = lemke_howson(&g, 0)?;
+//! assert!(eq.regret < 1e-9);
+//! // The independent checker agrees: nobody gains by deviating.
+//! assert!(verify::regret(&g.to_normal_form(), &eq.strategies)? < 1e-9);
+//! // The mixed equilibrium is exact: the row player mixes (3/5, 2/5).
+//! let mixed = all.equilibria.iter().find(|e| e.strategies[0][0] > 0.0 && e.strategies[0][0] < 1.0)
+//!     .expect("battle of the sexes has a mixed equilibrium");
+//! let exact = mixed.exact.as_ref().expect("enumeration is exact");
+//! assert_eq!(exact[0][0].to_string(), "3/5");
+//! # Ok::<(), covenant::Error>(())
+//! ```
+//!
+//! ## A treaty check
+//!
+//! ```
+//! use covenant::treaty::{check, ConditionId, ObligationKind, StateSet, TreatyBuilder};
+//!
+//! let treaty = TreatyBuilder::new("Three-power defence pact")
+//!     .state("AAA", 0.30)
+//!     .state("BBB", 0.10)
+//!     .state("CCC", 0.05)
+//!     .non_member("ZZZ", 0.40)
+//!     .obligation(ObligationKind::Defense, StateSet::Members, StateSet::Members, StateSet::All)
+//!     .build()?;
+//! let report = check(&treaty, &[ConditionId::Liveness, ConditionId::EqualRules])?;
+//! for v in &report.conditions {
+//!     println!("{}: {} (margin {:.3})", v.id, if v.holds { "holds" } else { "fails" }, v.margin);
+//! }
+//! # Ok::<(), covenant::Error>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod coop;
