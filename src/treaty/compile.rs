@@ -119,19 +119,33 @@ impl ResponseGame {
         (g.max(0.0), p.filter(|_| g > 0.0))
     }
 
-    /// A pure equilibrium reached by improving moves from `start` (potential game: terminates;
-    /// each step raises the potential, at most `4·m²` steps are taken before giving up).
+    /// A pure equilibrium reached by improving moves from `start`: sweeps over the players in
+    /// order, each switching when that strictly gains (an exact potential game, so every
+    /// improving path is finite); the helper capability is updated incrementally, O(m) per
+    /// sweep.
+    ///
+    /// # Errors
+    /// [`Error::IterationLimit`] after `4·m + 4` sweeps (not reached in exact arithmetic).
     pub fn equilibrium_from(&self, start: &[bool]) -> Result<Vec<bool>> {
         let m = self.responders.len();
         let mut h = start.to_vec();
-        let limit = 4 * m * m + 4;
+        let mut d = self.helper_capability(&h);
+        let eps = crate::Tolerance::DEFAULT.threshold(self.value);
+        let limit = 4 * m + 4;
         for _ in 0..limit {
-            // The best improving move (largest gain) keeps the dynamics deterministic.
-            let (gain, who) = self.regret(&h);
-            match who {
-                Some(p) if gain > crate::Tolerance::DEFAULT.threshold(self.value) => h[p] = !h[p],
-                _ => return Ok(h),
+            let mut moved = false;
+            for (p, hp) in h.iter_mut().enumerate() {
+                if self.gain_at(p, *hp, d) > eps {
+                    d += if *hp { -self.caps[p] } else { self.caps[p] };
+                    *hp = !*hp;
+                    moved = true;
+                }
             }
+            if !moved {
+                return Ok(h);
+            }
+            // Re-sum to keep rounding from accumulating.
+            d = self.helper_capability(&h);
         }
         Err(Error::IterationLimit {
             algorithm: "response-game improving moves",

@@ -122,9 +122,6 @@ impl HelperDist {
     pub fn expected_pi(&self, unit: f64, a: f64, b: f64, err: f64) -> (f64, f64, f64) {
         let (mut mid, mut hi, mut lo) = (0.0, 0.0, 0.0);
         for (d, &p) in self.p.iter().enumerate() {
-            if p == 0.0 {
-                continue;
-            }
             let x = d as f64 * unit;
             mid += p * a / (b + x);
             hi += p * a / (b + (x - err).max(0.0));
@@ -217,9 +214,24 @@ impl Engine<'_> {
     /// Every (aggressor, member target) pair, with responders from `responders(j, i)`.
     pub fn all_pairs_with(
         &self,
-        mut responders: impl FnMut(usize, usize) -> Vec<(usize, f64)>,
+        responders: impl FnMut(usize, usize) -> Vec<(usize, f64)>,
     ) -> Vec<PairOutcome> {
         let n = self.r.n();
+        let targets: Vec<(usize, Vec<usize>)> = self
+            .r
+            .members
+            .iter()
+            .map(|&j| (j, (0..n).filter(|&i| i != j).collect()))
+            .collect();
+        self.pairs_for(&targets, responders)
+    }
+
+    /// The listed pairs `(target, aggressors)`, sharing one base DP per target.
+    pub fn pairs_for(
+        &self,
+        targets: &[(usize, Vec<usize>)],
+        mut responders: impl FnMut(usize, usize) -> Vec<(usize, f64)>,
+    ) -> Vec<PairOutcome> {
         let unit = self.unit(self.resolution);
         let units: Vec<(usize, f64)> = self
             .r
@@ -227,15 +239,13 @@ impl Engine<'_> {
             .iter()
             .map(|s| to_units(s.capability, unit))
             .collect();
-        let mut out = Vec::with_capacity(n * self.r.members.len());
+        let mut out = Vec::with_capacity(targets.iter().map(|t| t.1.len()).sum());
         let mut scratch = Vec::new();
         let mut work = HelperDist { p: Vec::new() };
-        for &j in &self.r.members {
+        for (j, aggressors) in targets {
+            let j = *j;
             let mut base: Option<(Vec<(usize, f64)>, HelperDist)> = None;
-            for i in 0..n {
-                if i == j {
-                    continue;
-                }
+            for &i in aggressors {
                 let resp = responders(j, i);
                 let Some((bl, bd)) = &base else {
                     let o = self.pair_fresh(i, j, resp.clone(), self.resolution);

@@ -20,6 +20,8 @@ pub struct VoterPower {
     pub id: String,
     /// Shapley–Shubik index.
     pub shapley_shubik: Option<f64>,
+    /// Normalised Banzhaf index.
+    pub banzhaf: Option<f64>,
 }
 
 /// A member's share of the alliance game's value.
@@ -48,6 +50,9 @@ pub struct Solutions {
     pub alliance_value: f64,
     /// Natural allocation of the alliance game.
     pub alliance_shares: Vec<MemberShare>,
+    /// Nucleolus of the alliance game (a fair division of its value), for at most
+    /// `MAX_NUCLEOLUS_MEMBERS` (12) members and a non-negative `v(N)` (imputations exist).
+    pub nucleolus: Option<Vec<MemberShare>>,
     /// Power of each voter in the decision body.
     pub power: Vec<VoterPower>,
     /// Bargaining problems of the dispute dyads.
@@ -69,6 +74,19 @@ pub fn solve(treaty: &Treaty) -> Result<Solutions> {
     let shares = g.own_shares_of(&vec![true; g.members.len()]);
     let dg = decision_game(r)?;
     let ss = conditions::equal_rules::shapley_shubik(&ctx)?;
+    let bz = match crate::coop::banzhaf_power(&dg.voting) {
+        Ok(b) => Some(b.normalized_f64()),
+        Err(crate::Error::TooLarge(_)) => None,
+        Err(e) => return Err(e),
+    };
+    // v({i}) = 0, so imputations exist iff v(N) ≥ 0.
+    let nucleolus = if g.members.len() <= conditions::participation::MAX_NUCLEOLUS_MEMBERS
+        && shares.iter().sum::<f64>() >= 0.0
+    {
+        Some(crate::coop::nucleolus(&g)?.allocation)
+    } else {
+        None
+    };
     Ok(Solutions {
         treaty: treaty.name.clone(),
         scenarios: s.len(),
@@ -87,6 +105,16 @@ pub fn solve(treaty: &Treaty) -> Result<Solutions> {
                 share: x,
             })
             .collect(),
+        nucleolus: nucleolus.map(|nu| {
+            g.members
+                .iter()
+                .zip(nu)
+                .map(|(&k, x)| MemberShare {
+                    id: r.states[k].id.clone(),
+                    share: x,
+                })
+                .collect()
+        }),
         responses: (s.len() <= MAX_LISTED_SCENARIOS).then_some(s),
         power: dg
             .body
@@ -95,6 +123,7 @@ pub fn solve(treaty: &Treaty) -> Result<Solutions> {
             .map(|(p, &k)| VoterPower {
                 id: r.states[k].id.clone(),
                 shapley_shubik: ss.as_ref().map(|v| v[p]),
+                banzhaf: bz.as_ref().map(|v| v[p]),
             })
             .collect(),
         bargaining: r

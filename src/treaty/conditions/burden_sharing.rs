@@ -16,9 +16,9 @@ use crate::lp::{LinearProgram, LpStatus, Relation, Sense};
 use crate::treaty::report::{fmt4, Context, Verdict};
 use serde_json::json;
 
-/// Above this many LP non-zeros the threats of each target are aggregated into one sufficient
-/// row (common responders, largest need).
-const MAX_NONZEROS: usize = 200_000;
+/// Above this many threats the threats of each target are aggregated into one sufficient row
+/// (common responders, largest need); the verdict then says it is not conclusive if it fails.
+const MAX_ROWS: usize = 20_000;
 
 struct Threat {
     i: usize,
@@ -128,8 +128,7 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
             detail: "no aggression needs to be offset: every attack fails without help".into(),
         });
     }
-    let nonzeros: usize = ts.iter().map(|t| t.responders.len()).sum();
-    let aggregated = nonzeros > MAX_NONZEROS;
+    let aggregated = ts.len() > MAX_ROWS;
     if aggregated {
         ts = aggregate(ts);
     }
@@ -156,12 +155,34 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
             lp.set_bounds(c[k], 0.0, 0.0);
         }
     }
+    // Each target's first threat gives a base responder set with its own variable
+    // `T_j = Σ_{k∈B_j} ρ_k c_k`; every threat row is `T_j` plus the (few) terms where its
+    // responders differ from the base: exact, with far fewer non-zeros when the responder sets
+    // differ only in the aggressor (all-against-one treaties).
+    let mut base: std::collections::HashMap<usize, (crate::lp::Var, Vec<(usize, f64)>)> =
+        Default::default();
     for t in &ts {
-        lp.add_constraint(
-            t.responders.iter().map(|&(k, rho)| (c[k], rho)),
-            Relation::Ge,
-            t.need,
+        let (tv, b) = &*base.entry(t.j).or_insert_with(|| {
+            let tv = lp.add_variable(f64::NEG_INFINITY, f64::INFINITY, 0.0);
+            let mut row = vec![(tv, 1.0)];
+            row.extend(t.responders.iter().map(|&(k, rho)| (c[k], -rho)));
+            lp.add_constraint(row, Relation::Eq, 0.0);
+            (tv, t.responders.clone())
+        });
+        let mut coef: std::collections::BTreeMap<usize, f64> = Default::default();
+        for &(k, rho) in &t.responders {
+            *coef.entry(k).or_insert(0.0) += rho;
+        }
+        for &(k, rho) in b {
+            *coef.entry(k).or_insert(0.0) -= rho;
+        }
+        let mut row = vec![(*tv, 1.0)];
+        row.extend(
+            coef.into_iter()
+                .filter(|&(_, x)| x != 0.0)
+                .map(|(k, x)| (c[k], x)),
         );
+        lp.add_constraint(row, Relation::Ge, t.need);
     }
     let sol = lp.solve()?;
     match sol.status {

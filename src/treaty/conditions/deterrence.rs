@@ -35,48 +35,50 @@ pub(crate) fn pair_witness(ctx: &Context, o: &PairOutcome) -> serde_json::Value 
     })
 }
 
-#[derive(PartialEq)]
-enum Quick {
-    Holds,
-    Fails,
-    Unknown,
-}
-
 struct Candidate {
     i: usize,
     j: usize,
     responders: Vec<usize>,
-    total: f64,
+    /// Per-pair threshold bounds from Jensen (lower) and the chord (upper).
+    lower: f64,
+    upper: f64,
 }
 
-/// Jensen (lower) and chord (upper) bounds on `E[π]` when every responder helps with
-/// probability `rho`: `π` is convex and decreasing in the helper capability.
-fn quick(engine: &Engine, c: &Candidate, rho: f64) -> Quick {
-    let si = &engine.r.states[c.i];
-    let sj = &engine.r.states[c.j];
+/// Bounds on the lowest reliability `r` deterring one pair when every responder helps with
+/// probability `r`: `π` is convex and decreasing in the helper capability `D` (total `C` when
+/// all help), so `π(rC) ≤ E[π(D)] ≤ π(0) + r·(π(C) − π(0))` (Jensen; the chord). Aggression is
+/// deterred when `E[π] < π* = (L_i + κ_i + s_i)/(V_j + L_i)`, so the pair's threshold lies
+/// between the `r` where the Jensen bound reaches `π*` and the `r` where the chord does.
+fn threshold_bounds(eng: &Engine, i: usize, j: usize, total: f64) -> (f64, f64) {
+    let (si, sj) = (&eng.r.states[i], &eng.r.states[j]);
     let a = si.capability;
     let b = a + sj.capability;
-    let pi = |d: f64| a / (b + d);
-    let stake = sj.value + si.loss;
-    let fixed = si.loss + si.war_cost + engine.sanction[c.i];
-    let lower = pi(rho * c.total) * stake - fixed;
-    let upper = (pi(0.0) + (pi(c.total) - pi(0.0)) * rho) * stake - fixed;
-    if lower >= 0.0 {
-        Quick::Fails
-    } else if upper < 0.0 {
-        Quick::Holds
+    let pi_star = (si.loss + si.war_cost + eng.sanction[i]) / (sj.value + si.loss);
+    let (p0, pc) = (a / b, a / (b + total));
+    // π(rC) = π*  ⇔  r = (a/π* − b)/C.
+    let lower = if pi_star <= 0.0 {
+        1.0
     } else {
-        Quick::Unknown
-    }
+        (a / pi_star - b) / total
+    };
+    let upper = if p0 > pc {
+        (p0 - pi_star) / (p0 - pc)
+    } else {
+        1.0
+    };
+    (lower.clamp(0.0, 1.0), upper.clamp(0.0, 1.0))
 }
 
 /// The lowest uniform reliability `ρ` (every responder helps with probability `ρ`) at which
 /// every aggression is deterred; `None` when even certain help does not deter. `EU` decreases in
-/// `ρ` (more help, stochastically), so bisection is exact up to 2^-20.
+/// `ρ` (more help, stochastically), so the answer is the largest per-pair threshold; pairs are
+/// bounded in closed form first ([`threshold_bounds`]) and only those that can still be the
+/// largest are bisected with the DP (to 2^-20).
 pub(crate) fn lowest_reliability(ctx: &Context) -> Option<f64> {
     let eng = engine(ctx);
     let r = &ctx.r;
     let mut cands = Vec::new();
+    let mut best = 0.0f64;
     for &j in &r.members {
         for i in 0..r.n() {
             if i == j {
@@ -88,55 +90,84 @@ pub(crate) fn lowest_reliability(ctx: &Context) -> Option<f64> {
             }
             if eng.eu_with_helpers(i, j, &[]) >= 0.0 {
                 let total = responders.iter().map(|&k| r.states[k].capability).sum();
+                let (lower, upper) = threshold_bounds(&eng, i, j, total);
+                best = best.max(lower);
                 cands.push(Candidate {
                     i,
                     j,
                     responders,
-                    total,
+                    lower,
+                    upper,
                 });
             }
         }
     }
-    if cands.is_empty() {
-        return Some(0.0);
-    }
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    for _ in 0..RELIABILITY_STEPS {
-        let mid = 0.5 * (lo + hi);
-        let status: Vec<Quick> = cands.iter().map(|c| quick(&eng, c, mid)).collect();
-        let mut fails = status.contains(&Quick::Fails);
-        let mut held = vec![false; cands.len()];
-        if !fails {
-            for (x, c) in cands.iter().enumerate() {
-                if status[x] != Quick::Unknown {
-                    continue;
-                }
-                let resp = c.responders.iter().map(|&k| (k, mid)).collect();
-                if eng
-                    .pair_fresh(c.i, c.j, resp, ctx.opts.resolution)
-                    .deterred()
-                {
-                    held[x] = true;
-                } else {
-                    fails = true;
-                    break;
-                }
+    let deterred_at = |c: &Candidate, rho: f64| {
+        let resp = c.responders.iter().map(|&k| (k, rho)).collect();
+        eng.pair_fresh(c.i, c.j, resp, ctx.opts.resolution)
+            .deterred()
+    };
+    // `answer` is a lower bound on the result. Each round evaluates, at `answer`, every pair
+    // that could still need more (one shared DP per target), bisects the failing pair with the
+    // largest upper bound, and raises `answer` to its threshold.
+    let mut answer = best;
+    let mut open: Vec<usize> = (0..cands.len()).collect();
+    let mut done = vec![false; cands.len()];
+    loop {
+        // Each round settles at least one pair for good, so the loop ends.
+        open.retain(|&x| cands[x].upper > answer && !done[x]);
+        if open.is_empty() {
+            break;
+        }
+        let mut targets: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut order = open.clone();
+        order.sort_by_key(|&x| (cands[x].j, cands[x].i));
+        for &x in &order {
+            let c = &cands[x];
+            match targets.last_mut() {
+                Some((j, v)) if *j == c.j => v.push(c.i),
+                _ => targets.push((c.j, vec![c.i])),
             }
         }
-        if fails {
-            lo = mid;
-            let keep: Vec<bool> = status
-                .iter()
-                .zip(&held)
-                .map(|(s, &h)| *s != Quick::Holds && !h)
-                .collect();
-            let mut k = keep.iter();
-            cands.retain(|_| *k.next().unwrap_or(&true));
-        } else {
-            hi = mid;
+        let rho = answer;
+        let outcomes = eng.pairs_for(&targets, |j, i| {
+            r.responders(j, i)
+                .into_iter()
+                .map(|(k, _)| (k, rho))
+                .collect()
+        });
+        open = order
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| !o.deterred())
+            .map(|(&x, _)| x)
+            .collect();
+        let Some(&worst) = open
+            .iter()
+            .max_by(|&&a, &&b| cands[a].upper.total_cmp(&cands[b].upper))
+        else {
+            break;
+        };
+        done[worst] = true;
+        let c = &cands[worst];
+        let (mut lo, mut hi) = (answer.max(c.lower), c.upper.max(answer));
+        if deterred_at(c, lo) {
+            hi = lo;
         }
+        for _ in 0..RELIABILITY_STEPS {
+            if hi - lo <= f64::EPSILON {
+                break;
+            }
+            let mid = 0.5 * (lo + hi);
+            if deterred_at(c, mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        answer = answer.max(hi);
     }
-    Some(hi)
+    Some(answer)
 }
 
 pub(crate) fn verdict(ctx: &Context) -> Verdict {

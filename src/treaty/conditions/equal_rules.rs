@@ -8,48 +8,15 @@ use crate::treaty::model::ObligationKind;
 use crate::treaty::report::{fmt4, Context, Verdict};
 use serde_json::json;
 
-/// Largest body whose power indices are computed here by enumerating coalitions, when the
-/// voters are not interchangeable (2^20 coalitions).
-const MAX_ENUMERATED_BODY: usize = 20;
-
-/// Shapley–Shubik power of each body member, or `None` when the body is too large to
-/// enumerate and the voters are not interchangeable.
+/// Shapley–Shubik power of each body member ([`crate::coop::shapley_shubik`], exact counting),
+/// or `None` when the counting tables would exceed that solver's size limit.
 pub(crate) fn shapley_shubik(ctx: &Context) -> Result<Option<Vec<f64>>> {
     let g = decision_game(&ctx.r)?;
-    let v = &g.voting;
-    let n = v.len();
-    // Interchangeable voters (one weight in every rule, everyone or nobody vetoes): 1/n each.
-    let uniform = v
-        .rules()
-        .iter()
-        .all(|r| r.weights.iter().all(|&w| w == r.weights[0]))
-        && (v.veto().is_empty() || v.veto().len() == n);
-    if uniform {
-        return Ok(Some(vec![1.0 / n as f64; n]));
+    match crate::coop::shapley_shubik(&g.voting) {
+        Ok(p) => Ok(Some(p.values)),
+        Err(crate::Error::TooLarge(_)) => Ok(None),
+        Err(e) => Err(e),
     }
-    if n > MAX_ENUMERATED_BODY {
-        return Ok(None);
-    }
-    // φ_i = Σ_{S ∌ i, S loses, S ∪ i wins} |S|! (n − |S| − 1)! / n!.
-    let mut fact = vec![1.0f64; n + 1];
-    for k in 1..=n {
-        fact[k] = fact[k - 1] * k as f64;
-    }
-    let mut phi = vec![0.0; n];
-    for mask in 0u64..1 << n {
-        let s = crate::game::Coalition(mask);
-        if v.is_winning(s) {
-            continue;
-        }
-        let k = s.len();
-        let w = fact[k] * fact[n - k - 1] / fact[n];
-        for (i, p) in phi.iter_mut().enumerate() {
-            if !s.contains(i) && v.is_winning(s.with(i)) {
-                *p += w;
-            }
-        }
-    }
-    Ok(Some(phi))
 }
 
 pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
@@ -148,7 +115,8 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
         .min(0.0);
 
     let holds = asym.is_none() && power_equal && self_veto.is_empty();
-    let margin = sym_margin.min(power_margin).min(action_margin);
+    // `+ 0.0` turns a −0 into 0.
+    let margin = sym_margin.min(power_margin).min(action_margin) + 0.0;
     let mut parts = Vec::new();
     parts.push(if asym.is_none() {
         "obligations are symmetric among members".to_string()
@@ -156,7 +124,7 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
         format!("obligations are asymmetric ({unequal} of {pairs} member pairs differ)")
     });
     parts.push(if !power_known {
-        "power not computed (body too large for enumeration)".to_string()
+        "power not computed (body too large for the counting tables)".to_string()
     } else if power_equal {
         "members have equal Shapley–Shubik power".to_string()
     } else {

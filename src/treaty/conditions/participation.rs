@@ -10,6 +10,10 @@ use crate::treaty::report::{fmt4, Context, Verdict};
 use serde::Serialize;
 use serde_json::json;
 
+/// Largest alliance whose least core and nucleolus are computed (each separation scans 2^m
+/// coalitions of an oracle game).
+pub const MAX_NUCLEOLUS_MEMBERS: usize = 12;
+
 /// Largest alliance whose core membership is decided by enumerating every coalition.
 pub const MAX_EXACT_CORE_MEMBERS: usize = 16;
 
@@ -133,6 +137,16 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
         .map(|(p, _)| r.states[g.members[p]].id.as_str())
         .collect();
     let core = core_check(&g, &x);
+    // Least core and nucleolus (fair burden shares) where the exact solvers are affordable.
+    // v({i}) = 0, so imputations exist iff v(N) ≥ 0.
+    let v_n: f64 = x.iter().sum();
+    let (least_core_eps, nucleolus) = if m <= MAX_NUCLEOLUS_MEMBERS && v_n >= 0.0 {
+        let lc = crate::coop::least_core(&g, crate::coop::Domain::Preimputations)?;
+        let nu = crate::coop::nucleolus(&g)?;
+        (Some(lc.epsilon), Some(nu.allocation))
+    } else {
+        (None, None)
+    };
     let holds = outside.is_empty() && core.status != CoreStatus::Blocked;
     let mut margin = worst_x;
     if core.max_excess.is_finite() {
@@ -168,6 +182,8 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
             "core_status": core.status,
             "max_excess": if core.max_excess.is_finite() { json!(core.max_excess) } else { json!(null) },
             "blocking_coalition": if core.status == CoreStatus::Blocked { json!(ids(&core.coalition)) } else { json!(null) },
+            "least_core_epsilon": least_core_eps,
+            "nucleolus": nucleolus.as_ref().map(|nu| g.members.iter().zip(nu).map(|(&s, &v)| json!({"id": r.states[s].id, "share": v})).collect::<Vec<_>>()),
             "allocation": g.members.iter().zip(&x).map(|(&s, &v)| json!({"id": r.states[s].id, "share": v})).collect::<Vec<_>>(),
         })),
         detail: format!(
