@@ -12,7 +12,8 @@
 //! B units, never 2^|R|). With `δ_k` the rounding error of `k` and `E = Σ_{k∈R} |δ_k|`, every
 //! realisation satisfies `|D(H) − D̃(H)| ≤ E`, and `π` is decreasing in `D`, so
 //! `E[π(D̃ + E)] ≤ E[π(D)] ≤ E[π(max(D̃ − E, 0))]`: the reported bracket `[eu_lo, eu_hi]`
-//! contains the exact `EU` (up to float rounding). Pairs whose bracket straddles 0 are
+//! contains the exact `EU` (up to float rounding; `E` is rounded up to whole units so one table of
+//! `π` serves the three sums). Pairs whose bracket straddles 0 are
 //! recomputed at a finer resolution.
 //!
 //! **All pairs.** For a target `j` the responder sets of different aggressors usually differ
@@ -118,14 +119,23 @@ impl HelperDist {
         std::mem::swap(&mut self.p, scratch);
     }
 
-    /// `(E[a/(b + uD)], E[a/(b + max(uD − e, 0))], E[a/(b + uD + e)])`, `e` in capability.
+    /// `(E[π(uD)], upper, lower)` with `π(x) = a/(b + x)`, where `upper ≥ E[π(max(uD − e, 0))]`
+    /// and `lower ≤ E[π(uD + e)]` for the rounding bound `e` (in capability): the shift is
+    /// rounded up to `k = ⌈e/u⌉` whole units, so one table of `π` serves all three sums (one
+    /// division per unit).
     pub fn expected_pi(&self, unit: f64, a: f64, b: f64, err: f64) -> (f64, f64, f64) {
+        let len = self.p.len();
+        let k = if err > 0.0 {
+            (err / unit).ceil() as usize
+        } else {
+            0
+        };
+        let table: Vec<f64> = (0..len + k).map(|d| a / (b + d as f64 * unit)).collect();
         let (mut mid, mut hi, mut lo) = (0.0, 0.0, 0.0);
         for (d, &p) in self.p.iter().enumerate() {
-            let x = d as f64 * unit;
-            mid += p * a / (b + x);
-            hi += p * a / (b + (x - err).max(0.0));
-            lo += p * a / (b + x + err);
+            mid += p * table[d];
+            hi += p * table[d.saturating_sub(k)];
+            lo += p * table[d + k];
         }
         (mid, hi, lo)
     }
