@@ -40,8 +40,7 @@ pub struct EnumerateOptions {
     pub arithmetic: Arithmetic,
     /// Cap on the number of bases visited per polytope; when hit, the search stops and the
     /// result has `complete = false` (its equilibria are still exact and verified). Memory is
-    /// at worst about `max_bases · (m+n+1) · max(m,n) · 8` bytes for the tableaux of one
-    /// breadth-first level.
+    /// about `max_bases · 48` bytes (the set of basis masks seen and the depth-first stack).
     pub max_bases: usize,
 }
 
@@ -63,7 +62,7 @@ pub const MAX_LABELS: usize = 128;
 /// Vertex enumeration of the best-response polytopes `P = {x ≥ 0 : Bᵀx ≤ 1}` and
 /// `Q = {y ≥ 0 : Ay ≤ 1}` with complementary-label matching, as in Avis, Rosenberg, Savani &
 /// von Stengel, "Enumeration of Nash equilibria for two-player games" (Economic Theory 42,
-/// 2010). Vertices are found by a breadth-first search over feasible bases (every tied
+/// 2010). Vertices are found by a depth-first search over feasible bases (every tied
 /// leaving row is followed, so degenerate vertices are reached through all their bases);
 /// pairs with complementary labels are then re-solved and checked in exact integer
 /// arithmetic (payoffs are converted from f64 exactly). Components are the connected components
@@ -226,9 +225,15 @@ struct Vertex {
     basis: Vec<usize>,
 }
 
-/// Breadth-first search over the feasible bases of the polytope whose origin tableau is `t0`,
-/// level by level (only one level of tableaux is alive at a time). Returns the distinct
-/// vertices and whether the search ran to the end.
+/// After this many pivots chained from the origin tableau, a floating-point search rebuilds
+/// its working tableau from the origin (bounding the accumulated rounding error).
+const REFRESH_PIVOTS: usize = 256;
+
+/// Depth-first search over the feasible bases of the polytope whose origin tableau is `t0`.
+/// Only basis masks are stored (the set of bases seen and the stack of bases still to expand),
+/// never a tableau per basis: one working tableau is moved from basis to basis (usually by the
+/// single pivot that discovered the next basis, since the stack pops the newest child first).
+/// Returns the distinct vertices and whether the search ran to the end.
 fn vertices<T: Tableau>(
     t0: T,
     max_bases: usize,
@@ -240,51 +245,96 @@ fn vertices<T: Tableau>(
     let mut seen: HashSet<u128, MaskBuild> = HashSet::default();
     let mut verts: HashMap<u128, usize, MaskBuild> = HashMap::default();
     let mut out = Vec::new();
-    seen.insert(key(&t0));
-    let mut level = vec![t0];
+    let origin = t0.clone();
+    let mut cur = t0;
+    let mut chained = 0usize;
+    seen.insert(key(&cur));
+    let mut stack = vec![key(&cur)];
     let mut complete = true;
     let mut rows_buf = Vec::new();
-    while !level.is_empty() {
-        let mut next = Vec::new();
-        for t in &level {
-            let k = key(t);
-            let mut labels = !k & lowbits(vars);
-            for (row, &v) in t.basis().iter().enumerate() {
-                if t.rhs_is_zero(row, unsure) {
-                    labels |= 1u128 << v;
-                }
+    while let Some(k) = stack.pop() {
+        let ck = key(&cur);
+        if ck != k {
+            let diff = (k & !ck).count_ones() as usize;
+            if chained + diff > REFRESH_PIVOTS {
+                cur = origin.clone();
+                chained = 0;
             }
-            if let std::collections::hash_map::Entry::Vacant(e) = verts.entry(labels) {
-                e.insert(out.len());
-                out.push(Vertex {
-                    labels,
-                    basis: t.basis().to_vec(),
-                });
-            }
-            let before = next.len();
-            for col in 0..vars {
-                if k >> col & 1 == 1 {
+            match move_to(&mut cur, k) {
+                Some(p) => chained += p,
+                None => {
+                    // A basis reached by a ratio test is non-singular: only rounding can say
+                    // otherwise.
+                    *unsure = true;
+                    cur = origin.clone();
+                    chained = 0;
                     continue;
                 }
-                t.min_ratio_rows(col, unsure, &mut rows_buf);
-                for &row in &rows_buf {
-                    let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
-                    if seen.len() >= max_bases {
-                        complete = false;
-                        continue;
-                    }
-                    if seen.insert(nk) {
-                        let mut t2 = t.clone();
-                        t2.pivot(row, col);
-                        next.push(t2);
-                    }
-                }
             }
-            progress.step(next.len() - before);
         }
-        level = next;
+        let t = &cur;
+        let mut labels = !k & lowbits(vars);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if t.rhs_is_zero(row, unsure) {
+                labels |= 1u128 << v;
+            }
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = verts.entry(labels) {
+            e.insert(out.len());
+            out.push(Vertex {
+                labels,
+                basis: t.basis().to_vec(),
+            });
+        }
+        let before = stack.len();
+        for col in 0..vars {
+            if k >> col & 1 == 1 {
+                continue;
+            }
+            t.min_ratio_rows(col, unsure, &mut rows_buf);
+            for &row in &rows_buf {
+                let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
+                if seen.contains(&nk) {
+                    continue;
+                }
+                if seen.len() >= max_bases {
+                    complete = false;
+                    continue;
+                }
+                seen.insert(nk);
+                stack.push(nk);
+            }
+        }
+        progress.step(stack.len() - before);
     }
     (out, complete)
+}
+
+/// Pivots `t` to the basis with mask `target` (same size), choosing for each entering variable
+/// the leaving row with the largest entry among rows whose basic variable must leave. Returns
+/// the number of pivots, or `None` if the target basis is (numerically) singular.
+fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
+    let mut pivots = 0;
+    for col in 0..t.vars() {
+        if target >> col & 1 == 0 || t.basis().contains(&col) {
+            continue;
+        }
+        let mut best = (0.0, usize::MAX);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if target >> v & 1 == 0 {
+                let s = t.pivot_score(row, col);
+                if s > best.0 {
+                    best = (s, row);
+                }
+            }
+        }
+        if best.1 == usize::MAX || best.0 <= super::tableau::FLOAT_ZERO {
+            return None;
+        }
+        t.pivot(best.1, col);
+        pivots += 1;
+    }
+    Some(pivots)
 }
 
 fn lowbits(k: usize) -> u128 {
