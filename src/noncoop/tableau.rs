@@ -49,6 +49,26 @@ pub(crate) trait Tableau: Clone {
     /// All rows attaining the (plain) minimum ratio for entering column `col`, written to
     /// `out` (cleared first); sets `*unsure` when a float decision was too close to call.
     fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>);
+    /// Every pivot of a feasible-basis search: for each nonbasic variable `col` (ascending)
+    /// and each row attaining its minimum ratio (as [`Tableau::min_ratio_rows`]), a pair
+    /// `(col, row)` is appended to `out` (cleared first). `scratch` is working space.
+    fn all_min_ratio_pivots(
+        &self,
+        unsure: &mut bool,
+        scratch: &mut Vec<f64>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        let _ = scratch;
+        out.clear();
+        let mut rows = Vec::new();
+        for col in 0..self.vars() {
+            if self.basis().contains(&col) {
+                continue;
+            }
+            self.min_ratio_rows(col, unsure, &mut rows);
+            out.extend(rows.iter().map(|&r| (col, r)));
+        }
+    }
     /// Whether the basic variable of `row` is zero; sets `*unsure` when too close to call.
     fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool;
 }
@@ -329,6 +349,70 @@ impl Tableau for FloatTableau {
             } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
                 // A tiny entry we treat as zero.
                 *unsure = true;
+            }
+        }
+    }
+
+    fn all_min_ratio_pivots(
+        &self,
+        unsure: &mut bool,
+        scratch: &mut Vec<f64>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        // Row-major over the compact tableau (the same decisions as `min_ratio_rows` column by
+        // column, vectorisable across columns).
+        out.clear();
+        let (w, rc) = (self.stride, self.width - 1);
+        let nb = rc;
+        scratch.clear();
+        scratch.resize(nb, f64::INFINITY);
+        let best = &mut scratch[..];
+        for k in 0..self.rows {
+            let row = &self.data[k * w..k * w + nb];
+            let rk = self.data[k * w + rc].max(0.0);
+            for (b, &e) in best.iter_mut().zip(row) {
+                let r = if e > FLOAT_ZERO {
+                    rk / e
+                } else {
+                    f64::INFINITY
+                };
+                *b = if r < *b { r } else { *b };
+            }
+        }
+        // Thresholds per column: ratios within `tol` of the minimum tie, those within `grey`
+        // (but not `tol`) make the decision uncertain. `r <= t` is tested as `rk <= t·e`
+        // (e > 0), avoiding a division per entry; the slack `FLOAT_ZERO·(1+b)·e` dwarfs the
+        // rounding of the product, so the minimum-ratio row always passes.
+        for b in best.iter_mut() {
+            if *b == f64::INFINITY {
+                *b = f64::NAN;
+            }
+        }
+        for k in 0..self.rows {
+            let row = &self.data[k * w..k * w + nb];
+            let rk = self.data[k * w + rc].max(0.0);
+            for (c, (&b, &e)) in best.iter().zip(row).enumerate() {
+                let grey_at = (b + FLOAT_GREY * (1.0 + b)) * e;
+                // Columns without a positive entry have b = NaN: every comparison is false.
+                let near = rk <= grey_at;
+                if e.abs() > FLOAT_GREY && !near {
+                    continue;
+                }
+                if b.is_nan() {
+                    continue;
+                }
+                if e > FLOAT_ZERO {
+                    if e <= FLOAT_GREY {
+                        *unsure = true;
+                    }
+                    if rk <= (b + FLOAT_ZERO * (1.0 + b)) * e {
+                        out.push((self.nonbasic[c], k));
+                    } else if rk <= grey_at {
+                        *unsure = true;
+                    }
+                } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
+                    *unsure = true;
+                }
             }
         }
     }

@@ -251,7 +251,8 @@ fn vertices<T: Tableau>(
     seen.insert(key(&cur));
     let mut stack = vec![key(&cur)];
     let mut complete = true;
-    let mut rows_buf = Vec::new();
+    let mut pivots = Vec::new();
+    let mut scratch = Vec::new();
     while let Some(k) = stack.pop() {
         let ck = key(&cur);
         if ck != k {
@@ -287,23 +288,18 @@ fn vertices<T: Tableau>(
             });
         }
         let before = stack.len();
-        for col in 0..vars {
-            if k >> col & 1 == 1 {
+        t.all_min_ratio_pivots(unsure, &mut scratch, &mut pivots);
+        for &(col, row) in &pivots {
+            let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
+            if seen.contains(&nk) {
                 continue;
             }
-            t.min_ratio_rows(col, unsure, &mut rows_buf);
-            for &row in &rows_buf {
-                let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
-                if seen.contains(&nk) {
-                    continue;
-                }
-                if seen.len() >= max_bases {
-                    complete = false;
-                    continue;
-                }
-                seen.insert(nk);
-                stack.push(nk);
+            if seen.len() >= max_bases {
+                complete = false;
+                continue;
             }
+            seen.insert(nk);
+            stack.push(nk);
         }
         progress.step(stack.len() - before);
     }
@@ -315,10 +311,11 @@ fn vertices<T: Tableau>(
 /// the number of pivots, or `None` if the target basis is (numerically) singular.
 fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
     let mut pivots = 0;
-    for col in 0..t.vars() {
-        if target >> col & 1 == 0 || t.basis().contains(&col) {
-            continue;
-        }
+    let current = t.basis().iter().fold(0u128, |k, &v| k | (1u128 << v));
+    let mut entering = target & !current;
+    while entering != 0 {
+        let col = entering.trailing_zeros() as usize;
+        entering &= entering - 1;
         let mut best = (0.0, usize::MAX);
         for (row, &v) in t.basis().iter().enumerate() {
             if target >> v & 1 == 0 {
