@@ -81,7 +81,7 @@ pub(crate) fn layout(side: Side, m: usize, n: usize) -> (usize, std::ops::Range<
     }
 }
 
-fn slack_var(side: Side, m: usize, row: usize) -> usize {
+pub(crate) fn slack_var(side: Side, m: usize, row: usize) -> usize {
     match side {
         Side::P => m + row,
         Side::Q => row,
@@ -89,7 +89,14 @@ fn slack_var(side: Side, m: usize, row: usize) -> usize {
 }
 
 /// The payoff coefficient of structural variable `var` in constraint `row`.
-fn coeff<T: Clone>(side: Side, m: usize, a: &[Vec<T>], b: &[Vec<T>], row: usize, var: usize) -> T {
+pub(crate) fn coeff<T: Clone>(
+    side: Side,
+    m: usize,
+    a: &[Vec<T>],
+    b: &[Vec<T>],
+    row: usize,
+    var: usize,
+) -> T {
     match side {
         Side::P => b[var][row].clone(),
         Side::Q => a[row][var - m].clone(),
