@@ -271,11 +271,30 @@ fn one_sided(
     let mut candidates: Vec<(u128, u128, u128)> = Vec::new();
     let mut degenerate_seen: HashSet<u128, MaskBuild> = HashSet::default();
     let mut solver = FloatSolver::default();
+    let vars = m + n;
+    let origin_exact = IntTableau::new(side, ai, bi);
+    let mut exact_resolve = |k: u128, pivots: &mut Vec<(usize, usize)>| -> Option<u128> {
+        let mut t = origin_exact.clone();
+        move_to(&mut t, k)?;
+        let mut never = false;
+        let mut labels = !k & lowbits(vars);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if t.rhs_is_zero(row, &mut never) {
+                labels |= 1u128 << v;
+            }
+        }
+        t.all_min_ratio_pivots(&mut never, &mut Vec::new(), pivots);
+        for p in pivots.iter_mut() {
+            p.1 = t.basis()[p.1];
+        }
+        Some(labels)
+    };
     let complete = search(
         FloatTableau::new(side, a, b),
         max_bases,
         &mut unsure,
         progress,
+        Some(&mut exact_resolve),
         |labels, basis| {
             // Skip the own origin (x = 0) and vertices whose partner bases have no structural
             // variable of the other player (their point is the other origin, y = 0).
@@ -315,7 +334,9 @@ fn one_sided(
             true
         },
     );
-    if bail || unsure {
+    // An uncertain decision only matters for completeness: an incomplete (capped) search is
+    // returned as it is, its equilibria certified below.
+    if bail || (unsure && complete) {
         return Ok(None);
     }
     let mut ids: [HashMap<u128, usize, MaskBuild>; 2] = Default::default();
@@ -536,7 +557,7 @@ fn vertices<T: Tableau>(
 ) -> (Vec<Vertex>, bool) {
     let mut verts: HashMap<u128, usize, MaskBuild> = HashMap::default();
     let mut out = Vec::new();
-    let complete = search(t0, max_bases, unsure, progress, |labels, basis| {
+    let complete = search(t0, max_bases, unsure, progress, None, |labels, basis| {
         if let std::collections::hash_map::Entry::Vacant(e) = verts.entry(labels) {
             e.insert(out.len());
             out.push(Vertex {
@@ -552,11 +573,16 @@ fn vertices<T: Tableau>(
 /// The depth-first basis search behind [`vertices`]: calls `visit(labels, basis)` at every
 /// feasible basis (labels = variables that are zero there); `visit` returning `false` stops
 /// the search. Returns whether the search ran to the end (no cap hit, not stopped).
+/// Decides one basis (mask) exactly: returns its labels and writes its ratio-test pivots as
+/// `(entering, leaving)` variable pairs; `None` when it cannot.
+type Resolver<'a> = dyn FnMut(u128, &mut Vec<(usize, usize)>) -> Option<u128> + 'a;
+
 fn search<T: Tableau>(
     t0: T,
     max_bases: usize,
     unsure: &mut bool,
     progress: &mut Progress,
+    mut resolve: Option<&mut Resolver>,
     mut visit: impl FnMut(u128, &[usize]) -> bool,
 ) -> bool {
     let vars = t0.vars();
@@ -591,19 +617,30 @@ fn search<T: Tableau>(
             }
         }
         let t = &cur;
+        let mut doubt = false;
         let mut labels = !k & lowbits(vars);
         for (row, &v) in t.basis().iter().enumerate() {
-            if t.rhs_is_zero(row, unsure) {
+            if t.rhs_is_zero(row, &mut doubt) {
                 labels |= 1u128 << v;
+            }
+        }
+        t.all_min_ratio_pivots(&mut doubt, &mut scratch, &mut pivots);
+        for p in &mut pivots {
+            p.1 = t.basis()[p.1];
+        }
+        if doubt {
+            // Too close to call in floats: decide this basis exactly when we can.
+            match resolve.as_mut().and_then(|r| r(k, &mut pivots)) {
+                Some(exact_labels) => labels = exact_labels,
+                None => *unsure = true,
             }
         }
         if !visit(labels, t.basis()) {
             return false;
         }
         let before = stack.len();
-        t.all_min_ratio_pivots(unsure, &mut scratch, &mut pivots);
-        for &(col, row) in &pivots {
-            let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
+        for &(col, leaving) in &pivots {
+            let nk = (k & !(1u128 << leaving)) | (1u128 << col);
             if seen.contains(&nk) {
                 continue;
             }
