@@ -40,7 +40,9 @@ pub struct EnumerateOptions {
     pub arithmetic: Arithmetic,
     /// Cap on the number of bases visited per polytope; when hit, the search stops and the
     /// result has `complete = false` (its equilibria are still exact and verified). Memory is
-    /// about `max_bases · 48` bytes (the set of basis masks seen and the depth-first stack).
+    /// about `max_bases · 48` bytes (the set of basis masks seen and the depth-first stack of
+    /// the one-polytope search), up to about `max_bases · 250` bytes when a degenerate game
+    /// sends the search to both polytopes. The default, 5·10⁶, completes random 20x20 games.
     pub max_bases: usize,
 }
 
@@ -48,7 +50,7 @@ impl Default for EnumerateOptions {
     fn default() -> Self {
         EnumerateOptions {
             arithmetic: Arithmetic::FloatThenExact,
-            max_bases: 200_000,
+            max_bases: 5_000_000,
         }
     }
 }
@@ -228,10 +230,10 @@ impl Hasher for MaskHasher {
 
 type MaskBuild = BuildHasherDefault<MaskHasher>;
 
-/// A vertex of a best-response polytope: its label mask (zero variables) and one basis.
+/// A vertex of a best-response polytope: its label mask (zero variables) and one basis (mask).
 struct Vertex {
     labels: u128,
-    basis: Vec<usize>,
+    basis: u128,
 }
 
 /// Nondegenerate fast path (Avis, Rosenberg, Savani & von Stengel 2010, section 4): search
@@ -351,7 +353,7 @@ fn one_sided(
             .or_insert_with(|| {
                 let own = Vertex {
                     labels,
-                    basis: list(own_basis),
+                    basis: own_basis,
                 };
                 certified_vertex(side, ai, bi, &own, m)
             })
@@ -562,7 +564,7 @@ fn vertices<T: Tableau>(
             e.insert(out.len());
             out.push(Vertex {
                 labels,
-                basis: basis.to_vec(),
+                basis: basis.iter().fold(0u128, |k, &v| k | (1u128 << v)),
             });
         }
         true
@@ -684,6 +686,11 @@ fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
     Some(pivots)
 }
 
+/// The set bits of a mask, ascending.
+fn mask_list(mask: u128) -> Vec<usize> {
+    (0..128).filter(|&v| mask >> v & 1 == 1).collect()
+}
+
 fn lowbits(k: usize) -> u128 {
     if k >= 128 {
         u128::MAX
@@ -789,7 +796,7 @@ fn certified_vertex(
     v: &Vertex,
     m: usize,
 ) -> Option<ExactPoint> {
-    let p = exact_basic_solution(side, ai, bi, &v.basis)?;
+    let p = exact_basic_solution(side, ai, bi, &mask_list(v.basis))?;
     (p.feasible() && p.labels(side, m) == v.labels).then_some(p)
 }
 
