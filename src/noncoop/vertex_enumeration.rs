@@ -500,11 +500,13 @@ impl FloatSolver {
                 }
             }
             let inv = 1.0 / self.mat[c * w + c];
-            for r in c + 1..d {
-                let f = self.mat[r * w + c] * inv;
+            let (upper, lower) = self.mat.split_at_mut((c + 1) * w);
+            let prow = &upper[c * w + c..];
+            for row in lower[..(d - c - 1) * w].chunks_exact_mut(w) {
+                let f = row[c] * inv;
                 if f != 0.0 {
-                    for j in c..w {
-                        self.mat[r * w + j] -= f * self.mat[c * w + j];
+                    for (t, &p) in row[c..].iter_mut().zip(prow) {
+                        *t -= f * p;
                     }
                 }
             }
