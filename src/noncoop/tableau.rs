@@ -295,12 +295,14 @@ impl Tableau for FloatTableau {
         if best_row == usize::MAX {
             return None;
         }
-        // Ties only: gather the rows within tolerance of the minimum ratio.
+        // Ties only: gather the rows within tolerance of the minimum ratio (`r <= t` tested as
+        // `rhs <= t·e`, e > 0, without a division; the slack `tol·e` dwarfs the product's
+        // rounding, so the minimum row always qualifies).
         let tol = FLOAT_ZERO * (1.0 + best.abs());
         let unique = (0..self.rows)
             .filter(|&k| {
                 let e = self.data[k * w + q];
-                e > FLOAT_ZERO && self.data[k * w + rc] / e <= best + tol
+                e > FLOAT_ZERO && self.data[k * w + rc] <= (best + tol) * e
             })
             .nth(1)
             .is_none();
@@ -310,7 +312,7 @@ impl Tableau for FloatTableau {
         let mut cand: Vec<usize> = (0..self.rows)
             .filter(|&k| {
                 let e = self.data[k * w + q];
-                e > FLOAT_ZERO && self.data[k * w + rc] / e <= best + tol
+                e > FLOAT_ZERO && self.data[k * w + rc] <= (best + tol) * e
             })
             .collect();
         for &kc in &self.lex_cols {
