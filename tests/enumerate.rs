@@ -229,7 +229,7 @@ fn a_base_cap_makes_the_result_incomplete() {
 }
 
 #[test]
-#[ignore = "20x20 vertex enumeration exceeds the default base cap (incomplete); slow"]
+#[ignore = "slow: 5.2 million feasible bases over the two games, about 20 s of CPU in release"]
 fn random_20x20_reference_games_enumerate() {
     for stem in ["bimatrix_20x20_0", "bimatrix_20x20_1"] {
         let g = game_from_json(&read_json(&format!("{}/{stem}.json", reference_dir())));

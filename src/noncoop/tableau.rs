@@ -37,14 +37,38 @@ pub(crate) trait Tableau: Clone {
     fn vars(&self) -> usize;
     /// `basis()[row]` is the variable basic in `row`.
     fn basis(&self) -> &[usize];
-    /// Pivots `col` into the basis in `row` (the entry must be positive).
+    /// Pivots `col` into the basis in `row` (the entry must be non-zero; it is positive on
+    /// the feasibility-preserving pivots of a path).
     fn pivot(&mut self, row: usize, col: usize);
+    /// Magnitude of the entry of variable `col` in `row` for choosing a pivot when moving to a
+    /// given basis: zero exactly when the entry is (treated as) zero.
+    fn pivot_score(&self, row: usize, col: usize) -> f64;
     /// The row chosen by the lexicographic minimum-ratio rule for entering column `col`, or
     /// `None` when no entry of the column is positive.
     fn lex_min_ratio(&self, col: usize) -> Option<usize>;
     /// All rows attaining the (plain) minimum ratio for entering column `col`, written to
     /// `out` (cleared first); sets `*unsure` when a float decision was too close to call.
     fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>);
+    /// Every pivot of a feasible-basis search: for each nonbasic variable `col` (ascending)
+    /// and each row attaining its minimum ratio (as [`Tableau::min_ratio_rows`]), a pair
+    /// `(col, row)` is appended to `out` (cleared first). `scratch` is working space.
+    fn all_min_ratio_pivots(
+        &self,
+        unsure: &mut bool,
+        scratch: &mut Vec<f64>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        let _ = scratch;
+        out.clear();
+        let mut rows = Vec::new();
+        for col in 0..self.vars() {
+            if self.basis().contains(&col) {
+                continue;
+            }
+            self.min_ratio_rows(col, unsure, &mut rows);
+            out.extend(rows.iter().map(|&r| (col, r)));
+        }
+    }
     /// Whether the basic variable of `row` is zero; sets `*unsure` when too close to call.
     fn rhs_is_zero(&self, row: usize, unsure: &mut bool) -> bool;
 }
@@ -57,7 +81,7 @@ pub(crate) fn layout(side: Side, m: usize, n: usize) -> (usize, std::ops::Range<
     }
 }
 
-fn slack_var(side: Side, m: usize, row: usize) -> usize {
+pub(crate) fn slack_var(side: Side, m: usize, row: usize) -> usize {
     match side {
         Side::P => m + row,
         Side::Q => row,
@@ -65,7 +89,14 @@ fn slack_var(side: Side, m: usize, row: usize) -> usize {
 }
 
 /// The payoff coefficient of structural variable `var` in constraint `row`.
-fn coeff<T: Clone>(side: Side, m: usize, a: &[Vec<T>], b: &[Vec<T>], row: usize, var: usize) -> T {
+pub(crate) fn coeff<T: Clone>(
+    side: Side,
+    m: usize,
+    a: &[Vec<T>],
+    b: &[Vec<T>],
+    row: usize,
+    var: usize,
+) -> T {
     match side {
         Side::P => b[var][row].clone(),
         Side::Q => a[row][var - m].clone(),
@@ -75,13 +106,29 @@ fn coeff<T: Clone>(side: Side, m: usize, a: &[Vec<T>], b: &[Vec<T>], row: usize,
 // ---------------------------------------------------------------------------------------------
 // Floating point
 
-/// A dense floating-point tableau with ordinary (divide-by-pivot) pivoting.
+/// Marks a variable that is basic in [`FloatTableau::pos`].
+const BASIC: usize = usize::MAX;
+
+/// A dense floating-point tableau in compact (Tucker) form: one column per *nonbasic*
+/// variable plus the right-hand side, row-major and contiguous, so a pivot touches
+/// `rows × (nonbasic + 1)` entries (the unit columns of basic variables are implicit).
+///
+/// Row `k` reads `basis[k] + Σ_c data[k][c] · nonbasic[c] = rhs[k]`.
 #[derive(Debug, Clone)]
 pub(crate) struct FloatTableau {
     rows: usize,
+    vars: usize,
+    /// Logical row length: number of nonbasic variables plus one (right-hand side last).
+    width: usize,
+    /// Row length in `data`: `width` rounded up to a multiple of 4 (zero padding), so the
+    /// elimination kernel runs in whole 4-lane chunks.
     stride: usize,
     data: Vec<f64>,
     basis: Vec<usize>,
+    /// `nonbasic[c]` is the variable of compact column `c`.
+    nonbasic: Vec<usize>,
+    /// `pos[v]` is the compact column of variable `v`, or [`BASIC`].
+    pos: Vec<usize>,
     /// Initial basic (slack) variables in row order: their columns hold the basis inverse, used
     /// for lexicographic tie-breaking.
     lex_cols: Vec<usize>,
@@ -112,41 +159,95 @@ impl FloatTableau {
         let (m, n) = (a.len(), a[0].len());
         let (rows, structural) = layout(side, m, n);
         let vars = m + n;
-        let stride = vars + 1;
+        let nonbasic: Vec<usize> = structural.clone().collect();
+        let width = nonbasic.len() + 1;
+        let stride = width.div_ceil(4) * 4;
         let mut data = vec![0.0; rows * stride];
         let mut basis = Vec::with_capacity(rows);
+        let mut pos = vec![BASIC; vars];
+        for (c, &v) in nonbasic.iter().enumerate() {
+            pos[v] = c;
+        }
         for k in 0..rows {
-            let s = slack_var(side, m, k);
-            data[k * stride + s] = 1.0;
-            for v in structural.clone() {
-                data[k * stride + v] = coeff(side, m, a, b, k, v);
+            for (c, &v) in nonbasic.iter().enumerate() {
+                data[k * stride + c] = coeff(side, m, a, b, k, v);
             }
-            data[k * stride + vars] = 1.0;
-            basis.push(s);
+            data[k * stride + width - 1] = 1.0;
+            basis.push(slack_var(side, m, k));
         }
         FloatTableau {
             rows,
+            vars,
+            width,
             stride,
             lex_cols: basis.clone(),
             data,
             basis,
+            nonbasic,
+            pos,
         }
     }
 
+    /// Entry of variable `var`'s column in `row` (a unit column when `var` is basic).
     #[inline]
-    fn at(&self, row: usize, col: usize) -> f64 {
-        self.data[row * self.stride + col]
+    fn entry(&self, row: usize, var: usize) -> f64 {
+        match self.pos[var] {
+            BASIC => f64::from(u8::from(self.basis[row] == var)),
+            c => self.data[row * self.stride + c],
+        }
     }
 
     /// Value of the basic variable in `row`.
+    #[inline]
     pub(crate) fn rhs(&self, row: usize) -> f64 {
-        self.at(row, self.stride - 1)
+        self.data[row * self.stride + self.width - 1]
     }
+}
+
+/// Subtracts `row[q]` times the (already scaled) pivot row from every other row, leaving
+/// `-row[q] · prow[q]` in column `q`.
+#[inline(always)]
+fn eliminate(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
+    let (before, rest) = data.split_at_mut(prow_idx * width);
+    let (prow, after) = rest.split_at_mut(width);
+    let prow: &[f64] = prow;
+    for chunk in before
+        .chunks_exact_mut(width)
+        .chain(after.chunks_exact_mut(width))
+    {
+        let f = chunk[q];
+        if f != 0.0 {
+            chunk[q] = 0.0;
+            for (t, &r) in chunk.iter_mut().zip(prow) {
+                *t -= f * r;
+            }
+        }
+    }
+}
+
+/// [`eliminate`] compiled for AVX2 (4 lanes). FMA contraction is not enabled by Rust, so the
+/// results are bit-identical to the portable version.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn eliminate_avx2(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
+    eliminate(data, width, prow_idx, q);
+}
+
+fn eliminate_dispatch(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            unsafe { eliminate_avx2(data, width, prow_idx, q) };
+            return;
+        }
+    }
+    eliminate(data, width, prow_idx, q);
 }
 
 impl Tableau for FloatTableau {
     fn vars(&self) -> usize {
-        self.stride - 1
+        self.vars
     }
 
     fn basis(&self) -> &[usize] {
@@ -154,41 +255,71 @@ impl Tableau for FloatTableau {
     }
 
     fn pivot(&mut self, row: usize, col: usize) {
-        let s = self.stride;
-        let p = self.data[row * s + col];
-        let inv = 1.0 / p;
-        for v in &mut self.data[row * s..(row + 1) * s] {
+        let w = self.stride;
+        let q = self.pos[col];
+        debug_assert!(q != BASIC, "entering variable {col} is already basic");
+        let inv = 1.0 / self.data[row * w + q];
+        for v in &mut self.data[row * w..(row + 1) * w] {
             *v *= inv;
         }
-        let (before, rest) = self.data.split_at_mut(row * s);
-        let (prow, after) = rest.split_at_mut(s);
-        let prow: &[f64] = prow;
-        for chunk in before.chunks_exact_mut(s).chain(after.chunks_exact_mut(s)) {
-            let f = chunk[col];
-            if f != 0.0 {
-                for (t, &r) in chunk.iter_mut().zip(prow) {
-                    *t -= f * r;
-                }
-                chunk[col] = 0.0;
-            }
-        }
+        // The leaving variable takes compact column q: its coefficient in the new pivot row
+        // is 1/p, in another row -f/p (eliminate leaves exactly that).
+        self.data[row * w + q] = inv;
+        eliminate_dispatch(&mut self.data, w, row, q);
+        let leaving = self.basis[row];
+        self.nonbasic[q] = leaving;
+        self.pos[leaving] = q;
+        self.pos[col] = BASIC;
         self.basis[row] = col;
     }
 
+    fn pivot_score(&self, row: usize, col: usize) -> f64 {
+        self.entry(row, col).abs()
+    }
+
     fn lex_min_ratio(&self, col: usize) -> Option<usize> {
-        let rhs = self.stride - 1;
-        let mut cand: Vec<usize> = (0..self.rows)
-            .filter(|&k| self.at(k, col) > FLOAT_ZERO)
-            .collect();
-        if cand.is_empty() {
+        let (w, rc) = (self.stride, self.width - 1);
+        let q = self.pos[col];
+        let mut best = f64::INFINITY;
+        let mut best_row = usize::MAX;
+        for k in 0..self.rows {
+            let e = self.data[k * w + q];
+            if e > FLOAT_ZERO {
+                let r = self.data[k * w + rc] / e;
+                if r < best {
+                    best = r;
+                    best_row = k;
+                }
+            }
+        }
+        if best_row == usize::MAX {
             return None;
         }
-        let key_cols = std::iter::once(rhs).chain(self.lex_cols.iter().copied());
-        for kc in key_cols {
+        // Ties only: gather the rows within tolerance of the minimum ratio (`r <= t` tested as
+        // `rhs <= t·e`, e > 0, without a division; the slack `tol·e` dwarfs the product's
+        // rounding, so the minimum row always qualifies).
+        let tol = FLOAT_ZERO * (1.0 + best.abs());
+        let unique = (0..self.rows)
+            .filter(|&k| {
+                let e = self.data[k * w + q];
+                e > FLOAT_ZERO && self.data[k * w + rc] <= (best + tol) * e
+            })
+            .nth(1)
+            .is_none();
+        if unique {
+            return Some(best_row);
+        }
+        let mut cand: Vec<usize> = (0..self.rows)
+            .filter(|&k| {
+                let e = self.data[k * w + q];
+                e > FLOAT_ZERO && self.data[k * w + rc] <= (best + tol) * e
+            })
+            .collect();
+        for &kc in &self.lex_cols {
             if cand.len() == 1 {
                 break;
             }
-            let ratio = |k: usize| self.at(k, kc) / self.at(k, col);
+            let ratio = |k: usize| self.entry(k, kc) / self.data[k * w + q];
             let best = cand.iter().map(|&k| ratio(k)).fold(f64::INFINITY, f64::min);
             let tol = FLOAT_ZERO * (1.0 + best.abs());
             cand.retain(|&k| ratio(k) <= best + tol);
@@ -198,12 +329,13 @@ impl Tableau for FloatTableau {
 
     fn min_ratio_rows(&self, col: usize, unsure: &mut bool, out: &mut Vec<usize>) {
         out.clear();
-        let rhs = self.stride - 1;
+        let (w, rc) = (self.stride, self.width - 1);
+        let q = self.pos[col];
         let mut best = f64::INFINITY;
         for k in 0..self.rows {
-            let e = self.at(k, col);
+            let e = self.data[k * w + q];
             if e > FLOAT_ZERO {
-                best = best.min(self.at(k, rhs).max(0.0) / e);
+                best = best.min(self.data[k * w + rc].max(0.0) / e);
             }
         }
         if best == f64::INFINITY {
@@ -212,12 +344,12 @@ impl Tableau for FloatTableau {
         let tol = FLOAT_ZERO * (1.0 + best);
         let grey = FLOAT_GREY * (1.0 + best);
         for k in 0..self.rows {
-            let e = self.at(k, col);
+            let e = self.data[k * w + q];
             if e > FLOAT_ZERO {
                 if e <= FLOAT_GREY {
                     *unsure = true;
                 }
-                let r = self.at(k, rhs).max(0.0) / e;
+                let r = self.data[k * w + rc].max(0.0) / e;
                 if r <= best + tol {
                     out.push(k);
                 } else if r <= best + grey {
@@ -226,6 +358,70 @@ impl Tableau for FloatTableau {
             } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
                 // A tiny entry we treat as zero.
                 *unsure = true;
+            }
+        }
+    }
+
+    fn all_min_ratio_pivots(
+        &self,
+        unsure: &mut bool,
+        scratch: &mut Vec<f64>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        // Row-major over the compact tableau (the same decisions as `min_ratio_rows` column by
+        // column, vectorisable across columns).
+        out.clear();
+        let (w, rc) = (self.stride, self.width - 1);
+        let nb = rc;
+        scratch.clear();
+        scratch.resize(nb, f64::INFINITY);
+        let best = &mut scratch[..];
+        for k in 0..self.rows {
+            let row = &self.data[k * w..k * w + nb];
+            let rk = self.data[k * w + rc].max(0.0);
+            for (b, &e) in best.iter_mut().zip(row) {
+                let r = if e > FLOAT_ZERO {
+                    rk / e
+                } else {
+                    f64::INFINITY
+                };
+                *b = if r < *b { r } else { *b };
+            }
+        }
+        // Thresholds per column: ratios within `tol` of the minimum tie, those within `grey`
+        // (but not `tol`) make the decision uncertain. `r <= t` is tested as `rk <= t·e`
+        // (e > 0), avoiding a division per entry; the slack `FLOAT_ZERO·(1+b)·e` dwarfs the
+        // rounding of the product, so the minimum-ratio row always passes.
+        for b in best.iter_mut() {
+            if *b == f64::INFINITY {
+                *b = f64::NAN;
+            }
+        }
+        for k in 0..self.rows {
+            let row = &self.data[k * w..k * w + nb];
+            let rk = self.data[k * w + rc].max(0.0);
+            for (c, (&b, &e)) in best.iter().zip(row).enumerate() {
+                let grey_at = (b + FLOAT_GREY * (1.0 + b)) * e;
+                // Columns without a positive entry have b = NaN: every comparison is false.
+                let near = rk <= grey_at;
+                if e.abs() > FLOAT_GREY && !near {
+                    continue;
+                }
+                if b.is_nan() {
+                    continue;
+                }
+                if e > FLOAT_ZERO {
+                    if e <= FLOAT_GREY {
+                        *unsure = true;
+                    }
+                    if rk <= (b + FLOAT_ZERO * (1.0 + b)) * e {
+                        out.push((self.nonbasic[c], k));
+                    } else if rk <= grey_at {
+                        *unsure = true;
+                    }
+                } else if e.abs() <= FLOAT_ZERO && e.abs() > FLOAT_ZERO * 1e-3 {
+                    *unsure = true;
+                }
             }
         }
     }
@@ -383,7 +579,24 @@ impl Tableau for IntTableau {
             }
         }
         self.det = p;
+        // A negative pivot (moving to a given basis) leaves a negative determinant: negate
+        // everything so `det > 0` again (the true tableau `data / det` is unchanged, and the
+        // next fraction-free step still divides exactly).
+        if self.det.is_negative() {
+            self.det = -std::mem::take(&mut self.det);
+            for v in &mut self.data {
+                *v = -std::mem::take(v);
+            }
+        }
         self.basis[row] = col;
+    }
+
+    fn pivot_score(&self, row: usize, col: usize) -> f64 {
+        if self.at(row, col).is_zero() {
+            0.0
+        } else {
+            1.0
+        }
     }
 
     fn lex_min_ratio(&self, col: usize) -> Option<usize> {

@@ -40,8 +40,9 @@ pub struct EnumerateOptions {
     pub arithmetic: Arithmetic,
     /// Cap on the number of bases visited per polytope; when hit, the search stops and the
     /// result has `complete = false` (its equilibria are still exact and verified). Memory is
-    /// at worst about `max_bases · (m+n+1) · max(m,n) · 8` bytes for the tableaux of one
-    /// breadth-first level.
+    /// about `max_bases · 48` bytes (the set of basis masks seen and the depth-first stack of
+    /// the one-polytope search), up to about `max_bases · 250` bytes when a degenerate game
+    /// sends the search to both polytopes. The default, 5·10⁶, completes random 20x20 games.
     pub max_bases: usize,
 }
 
@@ -49,7 +50,7 @@ impl Default for EnumerateOptions {
     fn default() -> Self {
         EnumerateOptions {
             arithmetic: Arithmetic::FloatThenExact,
-            max_bases: 200_000,
+            max_bases: 5_000_000,
         }
     }
 }
@@ -63,7 +64,7 @@ pub const MAX_LABELS: usize = 128;
 /// Vertex enumeration of the best-response polytopes `P = {x ≥ 0 : Bᵀx ≤ 1}` and
 /// `Q = {y ≥ 0 : Ay ≤ 1}` with complementary-label matching, as in Avis, Rosenberg, Savani &
 /// von Stengel, "Enumeration of Nash equilibria for two-player games" (Economic Theory 42,
-/// 2010). Vertices are found by a breadth-first search over feasible bases (every tied
+/// 2010). Vertices are found by a depth-first search over feasible bases (every tied
 /// leaving row is followed, so degenerate vertices are reached through all their bases);
 /// pairs with complementary labels are then re-solved and checked in exact integer
 /// arithmetic (payoffs are converted from f64 exactly). Components are the connected components
@@ -115,6 +116,15 @@ pub fn enumerate_extreme_with(
         )));
     }
     let (ai, bi) = integer_payoffs(g)?;
+    if opts.arithmetic == Arithmetic::FloatThenExact {
+        let (a, b) = scaled_payoffs(g);
+        let mut counter = Progress::new(&mut progress);
+        let one = one_sided(g, &ai, &bi, &a, &b, opts.max_bases, &mut counter)?;
+        if let Some((found, complete)) = one {
+            counter.finish();
+            return finish(found, complete, false);
+        }
+    }
     if opts.arithmetic == Arithmetic::FloatThenExact {
         let (a, b) = scaled_payoffs(g);
         let mut unsure = false;
@@ -220,71 +230,467 @@ impl Hasher for MaskHasher {
 
 type MaskBuild = BuildHasherDefault<MaskHasher>;
 
-/// A vertex of a best-response polytope: its label mask (zero variables) and one basis.
+/// A vertex of a best-response polytope: its label mask (zero variables) and one basis (mask).
 struct Vertex {
     labels: u128,
-    basis: Vec<usize>,
+    basis: u128,
 }
 
-/// Breadth-first search over the feasible bases of the polytope whose origin tableau is `t0`,
-/// level by level (only one level of tableaux is alive at a time). Returns the distinct
-/// vertices and whether the search ran to the end.
+/// Nondegenerate fast path (Avis, Rosenberg, Savani & von Stengel 2010, section 4): search
+/// the vertices of the polytope of the player with fewer strategies only; at a nondegenerate
+/// vertex with labels `L`, the only candidate partner is the point of the other polytope with
+/// the complementary labels, i.e. the basic solution whose basis is `L` itself, found by one
+/// small linear solve. Candidates that are feasible (or too close to call) are certified
+/// exactly as in [`assemble`].
+///
+/// Returns `None` (the caller then enumerates both polytopes) when a visited vertex is
+/// degenerate, a float decision was uncertain, a partner system is singular, or an exact check
+/// disagrees with the floats.
+fn one_sided(
+    g: &Bimatrix,
+    ai: &[Vec<BigInt>],
+    bi: &[Vec<BigInt>],
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    max_bases: usize,
+    progress: &mut Progress,
+) -> Result<Option<(Vec<Found>, bool)>> {
+    let (m, n) = (g.rows(), g.cols());
+    let (side, other) = if m <= n {
+        (Side::P, Side::Q)
+    } else {
+        (Side::Q, Side::P)
+    };
+    let (_, own_struct) = super::tableau::layout(side, m, n);
+    let (_, other_struct) = super::tableau::layout(other, m, n);
+    let own_zero = own_struct.clone().fold(0u128, |k, v| k | (1u128 << v));
+    let other_zero = other_struct.clone().fold(0u128, |k, v| k | (1u128 << v));
+    let dim = own_struct.len();
+    let full = lowbits(m + n);
+    let mut unsure = false;
+    let mut bail = false;
+    // (own labels, own basis mask, partner basis mask)
+    let mut candidates: Vec<(u128, u128, u128)> = Vec::new();
+    let mut degenerate_seen: HashSet<u128, MaskBuild> = HashSet::default();
+    let mut solver = FloatSolver::default();
+    let vars = m + n;
+    let origin_exact = IntTableau::new(side, ai, bi);
+    let mut exact_resolve = |k: u128, pivots: &mut Vec<(usize, usize)>| -> Option<u128> {
+        let mut t = origin_exact.clone();
+        move_to(&mut t, k)?;
+        let mut never = false;
+        let mut labels = !k & lowbits(vars);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if t.rhs_is_zero(row, &mut never) {
+                labels |= 1u128 << v;
+            }
+        }
+        t.all_min_ratio_pivots(&mut never, &mut Vec::new(), pivots);
+        for p in pivots.iter_mut() {
+            p.1 = t.basis()[p.1];
+        }
+        Some(labels)
+    };
+    let complete = search(
+        FloatTableau::new(side, a, b),
+        max_bases,
+        &mut unsure,
+        progress,
+        Some(&mut exact_resolve),
+        |labels, basis| {
+            // Skip the own origin (x = 0) and vertices whose partner bases have no structural
+            // variable of the other player (their point is the other origin, y = 0).
+            if labels & own_zero == own_zero || labels & other_zero == 0 {
+                return true;
+            }
+            let extra = labels.count_ones() as usize - dim;
+            if extra > 0 && !degenerate_seen.insert(labels) {
+                return true;
+            }
+            let own_basis = basis.iter().fold(0u128, |k, &v| k | (1u128 << v));
+            // The partner's zero variables must include every label the own vertex lacks, so
+            // its basis lies within `labels`: drop `extra` of them (one way when the vertex is
+            // nondegenerate).
+            let elems: Vec<usize> = (0..m + n).filter(|&v| labels >> v & 1 == 1).collect();
+            let Some(subsets) = subsets_bounded(elems.len(), extra, MAX_PARTNER_BASES) else {
+                bail = true;
+                return false;
+            };
+            let mut all_singular = true;
+            for drop in subsets {
+                let pb = drop.iter().fold(labels, |k, &i| k & !(1u128 << elems[i]));
+                match solver.classify(other, a, b, m, n, pb) {
+                    Partner::Infeasible => all_singular = false,
+                    Partner::Candidate => {
+                        all_singular = false;
+                        candidates.push((labels, own_basis, pb));
+                    }
+                    // Possibly only numerically singular: let the exact check decide.
+                    Partner::Singular => candidates.push((labels, own_basis, pb)),
+                }
+            }
+            if all_singular {
+                bail = true;
+                return false;
+            }
+            true
+        },
+    );
+    // An uncertain decision only matters for completeness: an incomplete (capped) search is
+    // returned as it is, its equilibria certified below.
+    if bail || (unsure && complete) {
+        return Ok(None);
+    }
+    let mut ids: [HashMap<u128, usize, MaskBuild>; 2] = Default::default();
+    let mut done: HashSet<(u128, u128), MaskBuild> = HashSet::default();
+    let mut own_cache: HashMap<u128, Option<ExactPoint>, MaskBuild> = HashMap::default();
+    let mut out = Vec::with_capacity(candidates.len());
+    let list = |mask: u128| -> Vec<usize> { (0..m + n).filter(|&v| mask >> v & 1 == 1).collect() };
+    for (labels, own_basis, pb) in candidates {
+        let need = full & !labels;
+        let xo = own_cache
+            .entry(labels)
+            .or_insert_with(|| {
+                let own = Vertex {
+                    labels,
+                    basis: own_basis,
+                };
+                certified_vertex(side, ai, bi, &own, m)
+            })
+            .clone();
+        let Some(xo) = xo else {
+            return Ok(None);
+        };
+        let Some(po) = exact_basic_solution(other, ai, bi, &list(pb)) else {
+            continue;
+        };
+        let plabels = po.labels(other, m);
+        if !po.feasible() || plabels & need != need {
+            continue;
+        }
+        if !done.insert((labels, plabels)) {
+            continue;
+        }
+        let (xp, yq) = match side {
+            Side::P => (xo, po),
+            Side::Q => (po, xo),
+        };
+        let (Some(x), Some(y)) = (xp.normalised(), yq.normalised()) else {
+            return Ok(None);
+        };
+        let (lp, lq) = match side {
+            Side::P => (labels, plabels),
+            Side::Q => (plabels, labels),
+        };
+        let next = ids[0].len();
+        let px = *ids[0].entry(lp).or_insert(next);
+        let next = ids[1].len();
+        let qy = *ids[1].entry(lq).or_insert(next);
+        let eq = bimatrix_equilibrium(g, to_f64(&x), to_f64(&y), Some(vec![x, y]))?;
+        out.push(Found { eq, px, qy });
+    }
+    Ok(Some((out, complete)))
+}
+
+/// Most partner bases tried at one degenerate vertex before falling back to enumerating both
+/// polytopes.
+const MAX_PARTNER_BASES: usize = 4096;
+
+/// All `k`-subsets of `0..len` (as index lists), or `None` when there are more than `cap`.
+fn subsets_bounded(len: usize, k: usize, cap: usize) -> Option<Vec<Vec<usize>>> {
+    if k > len {
+        return Some(Vec::new());
+    }
+    // C(len, k) without overflow, stopping once above the cap.
+    let mut count: usize = 1;
+    for i in 0..k {
+        count = count * (len - i) / (i + 1);
+        if count > cap {
+            return None;
+        }
+    }
+    let mut out = Vec::with_capacity(count);
+    let mut idx: Vec<usize> = (0..k).collect();
+    loop {
+        out.push(idx.clone());
+        // Advance to the next combination in lexicographic order.
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return Some(out);
+            }
+            i -= 1;
+            if idx[i] < len - k + i {
+                break;
+            }
+            if i == 0 {
+                return Some(out);
+            }
+        }
+        idx[i] += 1;
+        for j in i + 1..k {
+            idx[j] = idx[j - 1] + 1;
+        }
+    }
+}
+
+/// What the float solve says about a partner basis.
+enum Partner {
+    /// Some basic value is clearly negative.
+    Infeasible,
+    /// Feasible, or too close to call: certify exactly.
+    Candidate,
+    /// The system is (numerically) singular.
+    Singular,
+}
+
+/// Dense Gaussian elimination with partial pivoting for the partner systems, reusing buffers.
+#[derive(Default)]
+struct FloatSolver {
+    mat: Vec<f64>,
+    z: Vec<f64>,
+    cols: Vec<usize>,
+    rows: Vec<usize>,
+}
+
+impl FloatSolver {
+    /// Solves the basic solution of `side` with basis mask `basis` and classifies it.
+    fn classify(
+        &mut self,
+        side: Side,
+        a: &[Vec<f64>],
+        b: &[Vec<f64>],
+        m: usize,
+        n: usize,
+        basis: u128,
+    ) -> Partner {
+        use super::tableau::{coeff, layout, slack_var, FLOAT_GREY};
+        let (nrows, structural) = layout(side, m, n);
+        self.cols.clear();
+        self.cols
+            .extend(structural.clone().filter(|&v| basis >> v & 1 == 1));
+        self.rows.clear();
+        self.rows
+            .extend((0..nrows).filter(|&k| basis >> slack_var(side, m, k) & 1 == 0));
+        let d = self.cols.len();
+        if self.rows.len() != d {
+            return Partner::Singular;
+        }
+        let w = d + 1;
+        self.mat.clear();
+        for &k in &self.rows {
+            for &v in &self.cols {
+                self.mat.push(coeff(side, m, a, b, k, v));
+            }
+            self.mat.push(1.0);
+        }
+        for c in 0..d {
+            let mut p = c;
+            for r in c + 1..d {
+                if self.mat[r * w + c].abs() > self.mat[p * w + c].abs() {
+                    p = r;
+                }
+            }
+            if self.mat[p * w + c].abs() < 1e-12 {
+                return Partner::Singular;
+            }
+            if p != c {
+                for j in 0..w {
+                    self.mat.swap(p * w + j, c * w + j);
+                }
+            }
+            let inv = 1.0 / self.mat[c * w + c];
+            let (upper, lower) = self.mat.split_at_mut((c + 1) * w);
+            let prow = &upper[c * w + c..];
+            for row in lower[..(d - c - 1) * w].chunks_exact_mut(w) {
+                let f = row[c] * inv;
+                if f != 0.0 {
+                    for (t, &p) in row[c..].iter_mut().zip(prow) {
+                        *t -= f * p;
+                    }
+                }
+            }
+        }
+        self.z.clear();
+        self.z.resize(d, 0.0);
+        for c in (0..d).rev() {
+            let mut v = self.mat[c * w + d];
+            for j in c + 1..d {
+                v -= self.mat[c * w + j] * self.z[j];
+            }
+            self.z[c] = v / self.mat[c * w + c];
+        }
+        // Clearly negative values rule the partner out; anything else (including values within
+        // the grey band of zero) is certified exactly.
+        let judge = |v: f64| v >= -FLOAT_GREY;
+        for &v in &self.z {
+            if !judge(v) {
+                return Partner::Infeasible;
+            }
+        }
+        for k in 0..nrows {
+            if basis >> slack_var(side, m, k) & 1 == 0 {
+                continue;
+            }
+            let mut s = 1.0;
+            for (&v, &z) in self.cols.iter().zip(&self.z) {
+                s -= coeff(side, m, a, b, k, v) * z;
+            }
+            if !judge(s) {
+                return Partner::Infeasible;
+            }
+        }
+        Partner::Candidate
+    }
+}
+
+/// After this many pivots chained from the origin tableau, a floating-point search rebuilds
+/// its working tableau from the origin (bounding the accumulated rounding error).
+const REFRESH_PIVOTS: usize = 256;
+
+/// Depth-first search over the feasible bases of the polytope whose origin tableau is `t0`.
+/// Only basis masks are stored (the set of bases seen and the stack of bases still to expand),
+/// never a tableau per basis: one working tableau is moved from basis to basis (usually by the
+/// single pivot that discovered the next basis, since the stack pops the newest child first).
+/// Returns the distinct vertices and whether the search ran to the end.
 fn vertices<T: Tableau>(
     t0: T,
     max_bases: usize,
     unsure: &mut bool,
     progress: &mut Progress,
 ) -> (Vec<Vertex>, bool) {
+    let mut verts: HashMap<u128, usize, MaskBuild> = HashMap::default();
+    let mut out = Vec::new();
+    let complete = search(t0, max_bases, unsure, progress, None, |labels, basis| {
+        if let std::collections::hash_map::Entry::Vacant(e) = verts.entry(labels) {
+            e.insert(out.len());
+            out.push(Vertex {
+                labels,
+                basis: basis.iter().fold(0u128, |k, &v| k | (1u128 << v)),
+            });
+        }
+        true
+    });
+    (out, complete)
+}
+
+/// The depth-first basis search behind [`vertices`]: calls `visit(labels, basis)` at every
+/// feasible basis (labels = variables that are zero there); `visit` returning `false` stops
+/// the search. Returns whether the search ran to the end (no cap hit, not stopped).
+/// Decides one basis (mask) exactly: returns its labels and writes its ratio-test pivots as
+/// `(entering, leaving)` variable pairs; `None` when it cannot.
+type Resolver<'a> = dyn FnMut(u128, &mut Vec<(usize, usize)>) -> Option<u128> + 'a;
+
+fn search<T: Tableau>(
+    t0: T,
+    max_bases: usize,
+    unsure: &mut bool,
+    progress: &mut Progress,
+    mut resolve: Option<&mut Resolver>,
+    mut visit: impl FnMut(u128, &[usize]) -> bool,
+) -> bool {
     let vars = t0.vars();
     let key = |t: &T| t.basis().iter().fold(0u128, |k, &v| k | (1u128 << v));
     let mut seen: HashSet<u128, MaskBuild> = HashSet::default();
-    let mut verts: HashMap<u128, usize, MaskBuild> = HashMap::default();
-    let mut out = Vec::new();
-    seen.insert(key(&t0));
-    let mut level = vec![t0];
+    let origin = t0.clone();
+    let mut cur = t0;
+    let mut chained = 0usize;
+    seen.insert(key(&cur));
+    let mut stack = vec![key(&cur)];
     let mut complete = true;
-    let mut rows_buf = Vec::new();
-    while !level.is_empty() {
-        let mut next = Vec::new();
-        for t in &level {
-            let k = key(t);
-            let mut labels = !k & lowbits(vars);
-            for (row, &v) in t.basis().iter().enumerate() {
-                if t.rhs_is_zero(row, unsure) {
-                    labels |= 1u128 << v;
-                }
+    let mut pivots = Vec::new();
+    let mut scratch = Vec::new();
+    while let Some(k) = stack.pop() {
+        let ck = key(&cur);
+        if ck != k {
+            let diff = (k & !ck).count_ones() as usize;
+            if chained + diff > REFRESH_PIVOTS {
+                cur = origin.clone();
+                chained = 0;
             }
-            if let std::collections::hash_map::Entry::Vacant(e) = verts.entry(labels) {
-                e.insert(out.len());
-                out.push(Vertex {
-                    labels,
-                    basis: t.basis().to_vec(),
-                });
-            }
-            let before = next.len();
-            for col in 0..vars {
-                if k >> col & 1 == 1 {
+            match move_to(&mut cur, k) {
+                Some(p) => chained += p,
+                None => {
+                    // A basis reached by a ratio test is non-singular: only rounding can say
+                    // otherwise.
+                    *unsure = true;
+                    cur = origin.clone();
+                    chained = 0;
                     continue;
                 }
-                t.min_ratio_rows(col, unsure, &mut rows_buf);
-                for &row in &rows_buf {
-                    let nk = (k & !(1u128 << t.basis()[row])) | (1u128 << col);
-                    if seen.len() >= max_bases {
-                        complete = false;
-                        continue;
-                    }
-                    if seen.insert(nk) {
-                        let mut t2 = t.clone();
-                        t2.pivot(row, col);
-                        next.push(t2);
-                    }
+            }
+        }
+        let t = &cur;
+        let mut doubt = false;
+        let mut labels = !k & lowbits(vars);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if t.rhs_is_zero(row, &mut doubt) {
+                labels |= 1u128 << v;
+            }
+        }
+        t.all_min_ratio_pivots(&mut doubt, &mut scratch, &mut pivots);
+        for p in &mut pivots {
+            p.1 = t.basis()[p.1];
+        }
+        if doubt {
+            // Too close to call in floats: decide this basis exactly when we can.
+            match resolve.as_mut().and_then(|r| r(k, &mut pivots)) {
+                Some(exact_labels) => labels = exact_labels,
+                None => *unsure = true,
+            }
+        }
+        if !visit(labels, t.basis()) {
+            return false;
+        }
+        let before = stack.len();
+        for &(col, leaving) in &pivots {
+            let nk = (k & !(1u128 << leaving)) | (1u128 << col);
+            if seen.contains(&nk) {
+                continue;
+            }
+            if seen.len() >= max_bases {
+                complete = false;
+                continue;
+            }
+            seen.insert(nk);
+            stack.push(nk);
+        }
+        progress.step(stack.len() - before);
+    }
+    complete
+}
+
+/// Pivots `t` to the basis with mask `target` (same size), choosing for each entering variable
+/// the leaving row with the largest entry among rows whose basic variable must leave. Returns
+/// the number of pivots, or `None` if the target basis is (numerically) singular.
+fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
+    let mut pivots = 0;
+    let current = t.basis().iter().fold(0u128, |k, &v| k | (1u128 << v));
+    let mut entering = target & !current;
+    while entering != 0 {
+        let col = entering.trailing_zeros() as usize;
+        entering &= entering - 1;
+        let mut best = (0.0, usize::MAX);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if target >> v & 1 == 0 {
+                let s = t.pivot_score(row, col);
+                if s > best.0 {
+                    best = (s, row);
                 }
             }
-            progress.step(next.len() - before);
         }
-        level = next;
+        if best.1 == usize::MAX || best.0 <= super::tableau::FLOAT_ZERO {
+            return None;
+        }
+        t.pivot(best.1, col);
+        pivots += 1;
     }
-    (out, complete)
+    Some(pivots)
+}
+
+/// The set bits of a mask, ascending.
+fn mask_list(mask: u128) -> Vec<usize> {
+    (0..128).filter(|&v| mask >> v & 1 == 1).collect()
 }
 
 fn lowbits(k: usize) -> u128 {
@@ -392,7 +798,7 @@ fn certified_vertex(
     v: &Vertex,
     m: usize,
 ) -> Option<ExactPoint> {
-    let p = exact_basic_solution(side, ai, bi, &v.basis)?;
+    let p = exact_basic_solution(side, ai, bi, &mask_list(v.basis))?;
     (p.feasible() && p.labels(side, m) == v.labels).then_some(p)
 }
 
