@@ -265,12 +265,16 @@ def run_covenant_benches(rows, quick, log):
 
 
 def criterion_median(tdir, group, gid):
-    path = os.path.join(tdir, "criterion", group, gid, "new", "estimates.json")
-    try:
-        with open(path) as f:
-            return json.load(f)["median"]["point_estimate"] * 1e-9
-    except (OSError, KeyError, ValueError):
-        return None
+    # A benchmark group writes <group>/<id>/; a plain `bench_function("group/id")` writes
+    # `group_id/` (criterion replaces the slash). Accept either.
+    for rel in (os.path.join(group, gid), f"{group}_{gid}"):
+        path = os.path.join(tdir, "criterion", rel, "new", "estimates.json")
+        try:
+            with open(path) as f:
+                return json.load(f)["median"]["point_estimate"] * 1e-9
+        except (OSError, KeyError, ValueError):
+            continue
+    return None
 
 
 def covenant_binary(build, log):
