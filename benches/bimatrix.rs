@@ -8,15 +8,10 @@ use rand::{Rng, SeedableRng};
 use std::hint::black_box;
 
 fn reference(stem: &str) -> Bimatrix {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let path = [
-        "/../shared/reference/noncoop",
-        "/../../shared/reference/noncoop",
-    ]
-    .iter()
-    .map(|p| format!("{root}{p}/{stem}.json"))
-    .find(|p| std::path::Path::new(p).is_file())
-    .expect("shared/reference/noncoop beside the repository");
+    let path = format!(
+        "{}/../shared/reference/noncoop/{stem}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("readable reference"))
             .expect("valid JSON");

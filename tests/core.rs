@@ -1,26 +1,15 @@
 //! Core membership, core non-emptiness with its certificates, and the least core.
 
+mod common;
+
 use covenant::coop::{core_check, core_nonempty, least_core, Domain};
 use covenant::game::{Coalition, CoalitionalGame, TuGame};
 use covenant::{Error, Tolerance};
 use proptest::prelude::*;
 use serde_json::Value;
 
-/// `shared/` sits beside the repository (CI, /work/main); a worktree under /work/wt/<name> sees
-/// it two levels up.
-const REF_DIRS: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/coop"),
-];
-
 fn read_json(name: &str) -> Value {
-    let dir = REF_DIRS
-        .iter()
-        .find(|d| std::path::Path::new(d).is_dir())
-        .unwrap_or(&REF_DIRS[0]);
-    let path = format!("{dir}/{name}");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
+    common::read_json(&format!("{}/{name}", common::COOP))
 }
 
 fn game_of(v: &Value) -> TuGame {
@@ -30,6 +19,7 @@ fn game_of(v: &Value) -> TuGame {
         .iter()
         .map(|x| x.as_f64().unwrap())
         .collect();
+
     TuGame::new(v["n"].as_u64().unwrap() as usize, vals).unwrap()
 }
 

@@ -1,6 +1,8 @@
 //! All extreme equilibria of bimatrix games: reference sets from Gambit's rational vertex
 //! enumeration, the classic games, and properties on random (often degenerate) games.
 
+mod common;
+
 use covenant::game::{Bimatrix, NormalForm};
 use covenant::noncoop::{enumerate_extreme, enumerate_extreme_with, Arithmetic, EnumerateOptions};
 use covenant::verify;
@@ -9,42 +11,11 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::str::FromStr;
 
-/// `../shared` beside the repository (as in CI), or two levels up in a helper worktree.
-fn reference_dir() -> String {
-    let root = env!("CARGO_MANIFEST_DIR");
-    [
-        "/../shared/reference/noncoop",
-        "/../../shared/reference/noncoop",
-    ]
-    .iter()
-    .map(|p| format!("{root}{p}"))
-    .find(|p| std::path::Path::new(p).is_dir())
-    .expect("shared/reference/noncoop beside the repository")
-}
 /// Regret allowed for a returned equilibrium (it is exact; this is float rounding only).
 const REGRET_TOL: f64 = 1e-9;
 
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
-}
-
 fn game_from_json(v: &Value) -> Bimatrix {
-    Bimatrix::from_rows(&matrix(&v["A"]), &matrix(&v["B"])).unwrap()
+    Bimatrix::from_rows(&common::matrix(&v["A"]), &common::matrix(&v["B"])).unwrap()
 }
 
 fn rational(s: &str) -> BigRational {
@@ -89,7 +60,7 @@ fn our_exact_set(g: &Bimatrix) -> Vec<Vec<Vec<BigRational>>> {
 
 #[test]
 fn classic_games_have_exactly_the_known_equilibria() {
-    let doc = read_json(&format!("{}/classic.json", reference_dir()));
+    let doc = common::read_json(&format!("{}/classic.json", common::NONCOOP));
     assert!(doc["convention"]
         .as_str()
         .unwrap()
@@ -102,7 +73,7 @@ fn classic_games_have_exactly_the_known_equilibria() {
 
 #[test]
 fn degenerate_3x2_has_three_extreme_equilibria_in_two_components() {
-    let doc = read_json(&format!("{}/classic.json", reference_dir()));
+    let doc = common::read_json(&format!("{}/classic.json", common::NONCOOP));
     let g = game_from_json(&doc["games"]["degenerate_3x2"]);
     let e = enumerate_extreme(&g).unwrap();
     assert_eq!(e.equilibria.len(), 3);
@@ -126,10 +97,13 @@ fn reference_games_match_gambit_rational_enummixed() {
         "bimatrix_10x10_1",
         "bimatrix_10x10_2",
     ] {
-        let g = game_from_json(&read_json(&format!("{}/{stem}.json", reference_dir())));
-        let answer = read_json(&format!(
+        let g = game_from_json(&common::read_json(&format!(
+            "{}/{stem}.json",
+            common::NONCOOP
+        )));
+        let answer = common::read_json(&format!(
             "{}/equilibria/{stem}__gambit_enummixed_rat.json",
-            reference_dir()
+            common::NONCOOP
         ));
         let ours = our_exact_set(&g);
         assert_eq!(ours, exact_set(&answer["exact"]), "{stem}");
@@ -139,7 +113,7 @@ fn reference_games_match_gambit_rational_enummixed() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| matrix(p).concat())
+            .map(|p| common::matrix(p).concat())
             .collect();
         theirs.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let ours: Vec<Vec<f64>> = e.equilibria.iter().map(|q| q.strategies.concat()).collect();
@@ -158,9 +132,9 @@ fn reference_games_match_gambit_rational_enummixed() {
 
 #[test]
 fn bimatrix_10x10_1_has_24_extreme_equilibria() {
-    let g = game_from_json(&read_json(&format!(
+    let g = game_from_json(&common::read_json(&format!(
         "{}/bimatrix_10x10_1.json",
-        reference_dir()
+        common::NONCOOP
     )));
     let e = enumerate_extreme(&g).unwrap();
     assert_eq!(e.equilibria.len(), 24);
@@ -169,9 +143,9 @@ fn bimatrix_10x10_1_has_24_extreme_equilibria() {
 
 #[test]
 fn exact_pivoting_gives_the_same_set() {
-    let g = game_from_json(&read_json(&format!(
+    let g = game_from_json(&common::read_json(&format!(
         "{}/bimatrix_10x10_1.json",
-        reference_dir()
+        common::NONCOOP
     )));
     let opts = EnumerateOptions {
         arithmetic: Arithmetic::Exact,
@@ -201,9 +175,9 @@ fn constant_game_has_every_pure_profile_in_one_component() {
 
 #[test]
 fn progress_callback_reaches_the_end() {
-    let g = game_from_json(&read_json(&format!(
+    let g = game_from_json(&common::read_json(&format!(
         "{}/bimatrix_10x10_0.json",
-        reference_dir()
+        common::NONCOOP
     )));
     let mut last = (0, 0);
     let mut cb = |d: usize, t: usize| last = (d, t);
@@ -213,9 +187,9 @@ fn progress_callback_reaches_the_end() {
 
 #[test]
 fn a_base_cap_makes_the_result_incomplete() {
-    let g = game_from_json(&read_json(&format!(
+    let g = game_from_json(&common::read_json(&format!(
         "{}/bimatrix_10x10_1.json",
-        reference_dir()
+        common::NONCOOP
     )));
     let opts = EnumerateOptions {
         max_bases: 20,
@@ -232,7 +206,10 @@ fn a_base_cap_makes_the_result_incomplete() {
 #[ignore = "slow: 5.2 million feasible bases over the two games, about 20 s of CPU in release"]
 fn random_20x20_reference_games_enumerate() {
     for stem in ["bimatrix_20x20_0", "bimatrix_20x20_1"] {
-        let g = game_from_json(&read_json(&format!("{}/{stem}.json", reference_dir())));
+        let g = game_from_json(&common::read_json(&format!(
+            "{}/{stem}.json",
+            common::NONCOOP
+        )));
         let opts = EnumerateOptions {
             max_bases: 5_000_000,
             ..Default::default()
@@ -240,12 +217,12 @@ fn random_20x20_reference_games_enumerate() {
         let e = enumerate_extreme_with(&g, &opts, None).unwrap();
         assert!(e.complete);
         // Gambit's lcp_solve (LH graph) finds a subset: 79 and 117.
-        let lcp = read_json(&format!(
+        let lcp = common::read_json(&format!(
             "{}/equilibria/{stem}__gambit_lcpall_dbl.json",
-            reference_dir()
+            common::NONCOOP
         ));
         for p in lcp["equilibria"].as_array().unwrap() {
-            let p = matrix(p).concat();
+            let p = common::matrix(p).concat();
             assert!(
                 e.equilibria.iter().any(|q| q
                     .strategies

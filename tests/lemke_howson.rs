@@ -1,6 +1,8 @@
 //! Lemke–Howson: every label on the reference and classic games lands in the set of extreme
 //! equilibria; bad labels and iteration caps are errors; degenerate games terminate.
 
+mod common;
+
 use covenant::game::Bimatrix;
 use covenant::noncoop::{
     enumerate_extreme, lemke_howson, lemke_howson_all, lemke_howson_all_with, lemke_howson_with,
@@ -8,48 +10,15 @@ use covenant::noncoop::{
 };
 use covenant::{verify, Error};
 use proptest::prelude::*;
-use serde_json::Value;
 
 /// Regret allowed for a float Lemke–Howson result on payoffs of size ~100.
 const REGRET_TOL: f64 = 1e-7;
 /// Distance at which two profiles count as the same equilibrium.
 const SAME: f64 = 1e-6;
 
-/// `../shared` beside the repository (as in CI), or two levels up in a helper worktree.
-fn reference_dir() -> String {
-    let root = env!("CARGO_MANIFEST_DIR");
-    [
-        "/../shared/reference/noncoop",
-        "/../../shared/reference/noncoop",
-    ]
-    .iter()
-    .map(|p| format!("{root}{p}"))
-    .find(|p| std::path::Path::new(p).is_dir())
-    .expect("shared/reference/noncoop beside the repository")
-}
-
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
-}
-
 fn game(stem: &str) -> Bimatrix {
-    let v = read_json(&format!("{}/{stem}.json", reference_dir()));
-    Bimatrix::from_rows(&matrix(&v["A"]), &matrix(&v["B"])).unwrap()
+    let v = common::read_json(&format!("{}/{stem}.json", common::NONCOOP));
+    Bimatrix::from_rows(&common::matrix(&v["A"]), &common::matrix(&v["B"])).unwrap()
 }
 
 fn contains(set: &[Vec<f64>], p: &[f64]) -> bool {
@@ -72,15 +41,15 @@ fn every_label_on_reference_games_lands_in_gambits_enummixed_set() {
         "bimatrix_10x10_2",
     ] {
         let g = game(stem);
-        let answer = read_json(&format!(
+        let answer = common::read_json(&format!(
             "{}/equilibria/{stem}__gambit_enummixed_rat.json",
-            reference_dir()
+            common::NONCOOP
         ));
         let set: Vec<Vec<f64>> = answer["equilibria"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| matrix(p).concat())
+            .map(|p| common::matrix(p).concat())
             .collect();
         for label in 0..g.rows() + g.cols() {
             let e = lemke_howson(&g, label).unwrap();
@@ -107,15 +76,15 @@ fn lemke_howson_all_matches_gambits_lcp_solve_up_to_components() {
         "bimatrix_20x20_1",
     ] {
         let g = game(stem);
-        let answer = read_json(&format!(
+        let answer = common::read_json(&format!(
             "{}/equilibria/{stem}__gambit_lcpall_dbl.json",
-            reference_dir()
+            common::NONCOOP
         ));
         let theirs: Vec<Vec<f64>> = answer["equilibria"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| matrix(p).concat())
+            .map(|p| common::matrix(p).concat())
             .collect();
         let ours: Vec<Vec<f64>> = lemke_howson_all(&g).unwrap().iter().map(flat).collect();
         assert_eq!(ours.len(), theirs.len(), "{stem}");
@@ -144,7 +113,7 @@ fn lemke_howson_all_matches_gambits_lcp_solve_up_to_components() {
 /// terminate with a verified equilibrium from label 0.
 #[test]
 fn lemke_howson_terminates_on_all_reference_games() {
-    let manifest = read_json(&format!("{}/manifest.json", reference_dir()));
+    let manifest = common::read_json(&format!("{}/manifest.json", common::NONCOOP));
     for entry in manifest.as_array().unwrap() {
         let stem = entry["name"].as_str().unwrap();
         let size = entry["size"].as_u64().unwrap();
@@ -160,9 +129,9 @@ fn lemke_howson_terminates_on_all_reference_games() {
 
 #[test]
 fn classic_games_lemke_howson_all_finds_the_known_equilibria() {
-    let doc = read_json(&format!("{}/classic.json", reference_dir()));
+    let doc = common::read_json(&format!("{}/classic.json", common::NONCOOP));
     for (name, v) in doc["games"].as_object().unwrap() {
-        let g = Bimatrix::from_rows(&matrix(&v["A"]), &matrix(&v["B"])).unwrap();
+        let g = Bimatrix::from_rows(&common::matrix(&v["A"]), &common::matrix(&v["B"])).unwrap();
         let known = enumerate_extreme(&g).unwrap();
         let known: Vec<Vec<f64>> = known.equilibria.iter().map(flat).collect();
         for label in 0..g.rows() + g.cols() {

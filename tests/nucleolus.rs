@@ -1,27 +1,16 @@
 //! Nucleolus, prenucleolus and Kohlberg's criterion against the stored reference values
 //! (coopgame-py, certified exactly) and textbook games, plus proptest properties.
 
+mod common;
+
 use covenant::coop::{kohlberg_criterion, least_core, nucleolus, prenucleolus, Domain};
 use covenant::game::{Coalition, CoalitionalGame, TuGame};
 use covenant::{Error, Tolerance};
 use proptest::prelude::*;
 use serde_json::Value;
 
-/// `shared/` sits beside the repository (CI, /work/main); a worktree under /work/wt/<name> sees
-/// it two levels up.
-const REF_DIRS: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/coop"),
-];
-
 fn read_json(name: &str) -> Value {
-    let dir = REF_DIRS
-        .iter()
-        .find(|d| std::path::Path::new(d).is_dir())
-        .unwrap_or(&REF_DIRS[0]);
-    let path = format!("{dir}/{name}");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
+    common::read_json(&format!("{}/{name}", common::COOP))
 }
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -35,6 +24,7 @@ fn floats(v: &Value) -> Vec<f64> {
 /// A rational written as "p/q" or "p".
 fn rational(s: &Value) -> f64 {
     let s = s.as_str().unwrap();
+
     match s.split_once('/') {
         Some((p, q)) => p.parse::<f64>().unwrap() / q.parse::<f64>().unwrap(),
         None => s.parse().unwrap(),

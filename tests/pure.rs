@@ -1,33 +1,15 @@
 //! Pure-strategy Nash equilibria: textbook games, peer answers, and a brute force.
 
+mod common;
+
 use covenant::game::NormalForm;
 use covenant::noncoop::{pure_equilibria, pure_profile};
 use covenant::Tolerance;
 use ndarray::{ArrayD, IxDyn};
 use proptest::prelude::*;
-use serde_json::Value;
 use std::collections::BTreeSet;
 
-const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
-
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
-}
+const REF: &str = common::NONCOOP;
 
 fn profiles(g: &NormalForm) -> Vec<Vec<usize>> {
     pure_equilibria(g)
@@ -83,9 +65,10 @@ fn battle_of_the_sexes_has_two_and_matching_pennies_none() {
 
 #[test]
 fn classic_games_match_the_known_pure_equilibria() {
-    let doc = read_json(&format!("{REF}/classic.json"));
+    let doc = common::read_json(&format!("{REF}/classic.json"));
     for (name, game) in doc["games"].as_object().unwrap() {
-        let g = NormalForm::from_matrices(&matrix(&game["A"]), &matrix(&game["B"])).unwrap();
+        let g = NormalForm::from_matrices(&common::matrix(&game["A"]), &common::matrix(&game["B"]))
+            .unwrap();
         let known: BTreeSet<Vec<usize>> = game["known"]
             .as_array()
             .unwrap()
@@ -130,11 +113,12 @@ fn reference_games_match_gambit_enumpure_and_quantecon_brute_force() {
         "bimatrix_100x100_1",
     ];
     for name in names {
-        let game = read_json(&format!("{REF}/{name}.json"));
-        let g = NormalForm::from_matrices(&matrix(&game["A"]), &matrix(&game["B"])).unwrap();
+        let game = common::read_json(&format!("{REF}/{name}.json"));
+        let g = NormalForm::from_matrices(&common::matrix(&game["A"]), &common::matrix(&game["B"]))
+            .unwrap();
         let ours: BTreeSet<Vec<usize>> = profiles(&g).into_iter().collect();
         for peer in ["gambit_enumpure", "quantecon_pure_nash_brute"] {
-            let answer = read_json(&format!("{REF}/equilibria/{name}__{peer}.json"));
+            let answer = common::read_json(&format!("{REF}/equilibria/{name}__{peer}.json"));
             let theirs: BTreeSet<Vec<usize>> = answer["equilibria"]
                 .as_array()
                 .unwrap()

@@ -1,5 +1,7 @@
 //! Coalition-structure generation and the core of a coalition structure.
 
+mod common;
+
 use covenant::coop::{
     optimal_coalition_structure, stable_structure, structure_core, MAX_STRUCTURE_PLAYERS,
 };
@@ -8,19 +10,8 @@ use covenant::Error;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const REF_DIRS: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/coop"),
-];
-
 fn read_json(name: &str) -> Value {
-    let dir = REF_DIRS
-        .iter()
-        .find(|d| std::path::Path::new(d).is_dir())
-        .unwrap_or(&REF_DIRS[0]);
-    let path = format!("{dir}/{name}");
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
-        .unwrap()
+    common::read_json(&format!("{}/{name}", common::COOP))
 }
 
 /// All set partitions of {0..n} (restricted growth strings), as lists of bitmasks.
@@ -28,6 +19,7 @@ fn all_partitions(n: usize) -> Vec<Vec<u64>> {
     fn rec(i: usize, n: usize, blocks: &mut Vec<u64>, out: &mut Vec<Vec<u64>>) {
         if i == n {
             out.push(blocks.clone());
+
             return;
         }
         for b in 0..blocks.len() {

@@ -50,9 +50,22 @@ fn template() {
 
 #[test]
 fn anzus() {
-    pin(
+    let r = pin(
         "anzus.toml",
         [false, false, false, false, false, true, false],
+    );
+    // The natural allocation is blocked (the USA does better outside), yet the core is not
+    // empty: the grand coalition is the stable structure and a reallocation would hold it.
+    let w = witness(&r, ConditionId::Participation);
+    assert_eq!(w["better_off_outside"], serde_json::json!(["USA"]));
+    assert!(w["least_core_epsilon"].as_f64().unwrap() < 0.0);
+    assert_eq!(
+        w["stable_structure"]["core_nonempty"],
+        serde_json::json!(true)
+    );
+    assert_eq!(
+        w["stable_structure"]["parts"],
+        serde_json::json!([["AUS", "NZL", "USA"]])
     );
 }
 

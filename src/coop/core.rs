@@ -2,7 +2,7 @@
 
 use crate::coop::nucleolus::Stages;
 use crate::error::{Error, Result};
-use crate::game::tu::{Coalition, CoalitionalGame};
+use crate::game::tu::{check_allocation, Coalition, CoalitionalGame};
 use crate::lp::{LinearProgram, Relation, Sense, Var};
 use crate::tolerance::Tolerance;
 
@@ -46,21 +46,6 @@ pub struct LeastCore {
     pub epsilon: f64,
     /// An allocation attaining ε (a vertex of the least core).
     pub allocation: Vec<f64>,
-}
-
-fn check_allocation(n: usize, x: &[f64]) -> Result<()> {
-    if x.len() != n {
-        return Err(Error::invalid_argument(format!(
-            "an allocation for {n} players has {} entries",
-            x.len()
-        )));
-    }
-    if let Some((i, v)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::invalid_argument(format!(
-            "allocation entry of player {i} is {v}"
-        )));
-    }
-    Ok(())
 }
 
 fn grand_value<G: CoalitionalGame + ?Sized>(g: &G) -> Result<f64> {

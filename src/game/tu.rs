@@ -152,8 +152,8 @@ pub trait CoalitionalGame {
     }
 }
 
-/// Checks that `x` has one finite entry per player.
-fn check_allocation(n: usize, x: &[f64]) -> Result<()> {
+/// Checks that `x` has one finite entry per player (shared by the coalitional solvers).
+pub(crate) fn check_allocation(n: usize, x: &[f64]) -> Result<()> {
     if x.len() != n {
         return Err(Error::invalid_argument(format!(
             "an allocation for {n} players has {} entries",

@@ -147,6 +147,14 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
     } else {
         (None, None)
     };
+    // The welfare-maximising partition of the members and whether its core is non-empty
+    // (Aumann–Drèze): which groupings of the members would be stable on their own.
+    let structure = if m <= MAX_NUCLEOLUS_MEMBERS {
+        let tu = crate::game::TuGame::from_game(&g)?;
+        Some(crate::coop::stable_structure(&tu)?)
+    } else {
+        None
+    };
     let holds = outside.is_empty() && core.status != CoreStatus::Blocked;
     let mut margin = worst_x;
     if core.max_excess.is_finite() {
@@ -183,14 +191,27 @@ pub(crate) fn verdict(ctx: &Context) -> Result<Verdict> {
             "max_excess": if core.max_excess.is_finite() { json!(core.max_excess) } else { json!(null) },
             "blocking_coalition": if core.status == CoreStatus::Blocked { json!(ids(&core.coalition)) } else { json!(null) },
             "least_core_epsilon": least_core_eps,
+            "stable_structure": structure.as_ref().map(|st| json!({
+                "parts": st.structure.parts.iter().map(|c| ids(&c.members().collect::<Vec<_>>())).collect::<Vec<_>>(),
+                "value": st.structure.value,
+                "core_nonempty": st.core.nonempty,
+            })),
             "nucleolus": nucleolus.as_ref().map(|nu| g.members.iter().zip(nu).map(|(&s, &v)| json!({"id": r.states[s].id, "share": v})).collect::<Vec<_>>()),
             "allocation": g.members.iter().zip(&x).map(|(&s, &v)| json!({"id": r.states[s].id, "share": v})).collect::<Vec<_>>(),
         })),
         detail: format!(
-            "{} of {m} members are better off outside (worst: {} gains {}); {core_text}",
+            "{} of {m} members are better off outside (worst: {} gains {}); {core_text}{}",
             outside.len(),
             r.states[g.members[worst_p]].id,
-            fmt4(worst_x)
+            fmt4(worst_x),
+            match least_core_eps {
+                Some(e) if e <= tol.abs => format!(
+                    "; least-core ε {}: a reallocation of the gains in the core exists (nucleolus)",
+                    fmt4(e)
+                ),
+                Some(e) => format!("; least-core ε {}: the core is empty", fmt4(e)),
+                None => String::new(),
+            }
         ),
     })
 }

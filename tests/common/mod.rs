@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests: reading the peers' reference data in
+//! `../shared/reference` beside the repository. Each test binary uses a subset.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+/// `../shared/reference/noncoop`.
+pub const NONCOOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
+/// `../shared/reference/coop`.
+pub const COOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop");
+
+/// Parses a JSON file, panicking with the path on failure.
+pub fn read_json(path: &str) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A JSON array of arrays of numbers as rows.
+pub fn matrix(v: &Value) -> Vec<Vec<f64>> {
+    v.as_array()
+        .expect("a matrix is an array of rows")
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .expect("a row is an array")
+                .iter()
+                .map(|x| x.as_f64().expect("an entry is a number"))
+                .collect()
+        })
+        .collect()
+}
