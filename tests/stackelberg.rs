@@ -1,6 +1,8 @@
 //! Stackelberg commitment: Conitzer–Sandholm's example, peer equilibria as lower bounds, and
 //! the follower's best-response certificate.
 
+mod common;
+
 use covenant::game::Bimatrix;
 use covenant::noncoop::{pure_equilibria, stackelberg, Stackelberg};
 use covenant::{Error, Tolerance};
@@ -9,26 +11,11 @@ use num_rational::BigRational;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
+const REF: &str = common::NONCOOP;
 
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
+/// A reference matrix as nalgebra's.
 fn matrix(v: &Value) -> DMatrix<f64> {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect();
+    let rows = common::matrix(v);
     DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
 }
 
@@ -128,9 +115,9 @@ fn commitment_is_worth_at_least_every_nash_equilibrium_of_the_reference_games() 
         "bimatrix_10x10_1",
         "bimatrix_10x10_2",
     ] {
-        let game = read_json(&format!("{REF}/{name}.json"));
+        let game = common::read_json(&format!("{REF}/{name}.json"));
         let g = Bimatrix::new(matrix(&game["A"]), matrix(&game["B"])).unwrap();
-        let eqs = read_json(&format!(
+        let eqs = common::read_json(&format!(
             "{REF}/equilibria/{name}__gambit_enummixed_rat.json"
         ));
         for leader in [0, 1] {
@@ -171,7 +158,7 @@ fn commitment_is_worth_at_least_every_nash_equilibrium_of_the_reference_games() 
 
 #[test]
 fn bimatrix_50x50_commitment_is_certified() {
-    let game = read_json(&format!("{REF}/bimatrix_50x50_0.json"));
+    let game = common::read_json(&format!("{REF}/bimatrix_50x50_0.json"));
     let g = Bimatrix::new(matrix(&game["A"]), matrix(&game["B"])).unwrap();
     let s = stackelberg(&g, 0).unwrap();
     assert_certified(&g, &s);

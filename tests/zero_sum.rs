@@ -1,5 +1,7 @@
 //! Zero-sum and constant-sum games: textbook values, peer values, and invariances.
 
+mod common;
+
 use covenant::game::Bimatrix;
 use covenant::lp::dense::solve_packing;
 use covenant::lp::{Backend, LpStatus};
@@ -9,26 +11,11 @@ use nalgebra::{dmatrix, DMatrix};
 use proptest::prelude::*;
 use serde_json::Value;
 
-const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
+const REF: &str = common::NONCOOP;
 
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
+/// A reference matrix as nalgebra's.
 fn matrix(v: &Value) -> DMatrix<f64> {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect();
+    let rows = common::matrix(v);
     DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
 }
 
@@ -135,11 +122,11 @@ fn reference_values_agree_with_scipy_highs_and_gambit() {
         "zerosum_300x300_0",
         "zerosum_300x300_1",
     ] {
-        let game = read_json(&format!("{REF}/{name}.json"));
+        let game = common::read_json(&format!("{REF}/{name}.json"));
         let (a, b) = (matrix(&game["A"]), matrix(&game["B"]));
         let z = solve_zero_sum(&Bimatrix::new(a.clone(), b).unwrap()).unwrap();
         assert_certified(&a, &z);
-        let scipy = read_json(&format!(
+        let scipy = common::read_json(&format!(
             "{REF}/equilibria/{name}__scipy_linprog_highs.json"
         ));
         let v = scipy["value"].as_f64().unwrap();
@@ -148,7 +135,7 @@ fn reference_values_agree_with_scipy_highs_and_gambit() {
             "{name}: {} vs scipy {v}",
             z.value
         );
-        let gambit = read_json(&format!("{REF}/equilibria/{name}__gambit_lp_dbl.json"));
+        let gambit = common::read_json(&format!("{REF}/equilibria/{name}__gambit_lp_dbl.json"));
         let v: f64 = gambit["value"].as_str().unwrap().parse().unwrap();
         assert!(
             Tolerance::REPORT.eq(z.value, v),
@@ -163,7 +150,7 @@ fn the_dense_packing_lp_solves_the_reference_games_without_fallback() {
     // solve_zero_sum falls back to another method when the dense simplex fails to certify;
     // check the dense simplex itself: optimal, primal and dual feasible, objectives equal.
     for name in ["zerosum_100x100_0", "zerosum_300x300_1"] {
-        let a = matrix(&read_json(&format!("{REF}/{name}.json"))["A"]);
+        let a = matrix(&common::read_json(&format!("{REF}/{name}.json"))["A"]);
         let (lo, hi) = (a.min(), a.max());
         let scaled = a.map(|v| 1.0 + (v - lo) / (hi - lo));
         let (m, n) = scaled.shape();
@@ -179,7 +166,7 @@ fn the_dense_packing_lp_solves_the_reference_games_without_fallback() {
         assert!(Tolerance::LP.eq(s.dual.iter().sum(), s.objective));
         // Value of the original game from the LP value 1 / Σw of the scaled one.
         let v = lo + (hi - lo) * (1.0 / s.objective - 1.0);
-        let scipy = read_json(&format!(
+        let scipy = common::read_json(&format!(
             "{REF}/equilibria/{name}__scipy_linprog_highs.json"
         ));
         assert!(
@@ -199,7 +186,7 @@ fn a_constant_matrix_has_its_constant_as_value() {
 
 #[test]
 fn every_backend_gives_the_same_value() {
-    let game = read_json(&format!("{REF}/zerosum_10x10_0.json"));
+    let game = common::read_json(&format!("{REF}/zerosum_10x10_0.json"));
     let a = matrix(&game["A"]);
     let g = Bimatrix::zero_sum(a.clone()).unwrap();
     for backend in Backend::all_available() {
