@@ -109,12 +109,7 @@ fn reference_games_match_gambit_rational_enummixed() {
         assert_eq!(ours, exact_set(&answer["exact"]), "{stem}");
         // And the float forms agree within 1e-6 (sorted the same way).
         let e = enumerate_extreme(&g).unwrap();
-        let mut theirs: Vec<Vec<f64>> = answer["equilibria"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| common::matrix(p).concat())
-            .collect();
+        let mut theirs = common::peer_profiles(stem, "gambit_enummixed_rat");
         theirs.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let ours: Vec<Vec<f64>> = e.equilibria.iter().map(|q| q.strategies.concat()).collect();
         assert_eq!(ours.len(), theirs.len(), "{stem}");
@@ -217,12 +212,7 @@ fn random_20x20_reference_games_enumerate() {
         let e = enumerate_extreme_with(&g, &opts, None).unwrap();
         assert!(e.complete);
         // Gambit's lcp_solve (LH graph) finds a subset: 79 and 117.
-        let lcp = common::read_json(&format!(
-            "{}/equilibria/{stem}__gambit_lcpall_dbl.json",
-            common::NONCOOP
-        ));
-        for p in lcp["equilibria"].as_array().unwrap() {
-            let p = common::matrix(p).concat();
+        for p in common::peer_profiles(stem, "gambit_lcpall_dbl") {
             assert!(
                 e.equilibria.iter().any(|q| q
                     .strategies

@@ -41,16 +41,7 @@ fn every_label_on_reference_games_lands_in_gambits_enummixed_set() {
         "bimatrix_10x10_2",
     ] {
         let g = game(stem);
-        let answer = common::read_json(&format!(
-            "{}/equilibria/{stem}__gambit_enummixed_rat.json",
-            common::NONCOOP
-        ));
-        let set: Vec<Vec<f64>> = answer["equilibria"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| common::matrix(p).concat())
-            .collect();
+        let set = common::peer_profiles(stem, "gambit_enummixed_rat");
         for label in 0..g.rows() + g.cols() {
             let e = lemke_howson(&g, label).unwrap();
             assert!(contains(&set, &flat(&e)), "{stem} label {label}");
@@ -76,16 +67,7 @@ fn lemke_howson_all_matches_gambits_lcp_solve_up_to_components() {
         "bimatrix_20x20_1",
     ] {
         let g = game(stem);
-        let answer = common::read_json(&format!(
-            "{}/equilibria/{stem}__gambit_lcpall_dbl.json",
-            common::NONCOOP
-        ));
-        let theirs: Vec<Vec<f64>> = answer["equilibria"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| common::matrix(p).concat())
-            .collect();
+        let theirs = common::peer_profiles(stem, "gambit_lcpall_dbl");
         let ours: Vec<Vec<f64>> = lemke_howson_all(&g).unwrap().iter().map(flat).collect();
         assert_eq!(ours.len(), theirs.len(), "{stem}");
         if g.rows() > 10 {

@@ -29,3 +29,15 @@ pub fn matrix(v: &Value) -> Vec<Vec<f64>> {
         })
         .collect()
 }
+
+/// A peer's equilibria of a reference game, `equilibria/<stem>__<peer>.json`, each profile
+/// flattened (row player's probabilities, then the column player's), in file order.
+pub fn peer_profiles(stem: &str, peer: &str) -> Vec<Vec<f64>> {
+    let answer = read_json(&format!("{NONCOOP}/equilibria/{stem}__{peer}.json"));
+    answer["equilibria"]
+        .as_array()
+        .expect("a peer answer lists its equilibria")
+        .iter()
+        .map(|p| matrix(p).concat())
+        .collect()
+}
