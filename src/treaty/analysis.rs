@@ -131,6 +131,12 @@ fn stakes_of(sys: &System, i: usize, j: usize, sanction: f64) -> Stakes {
 
 /// Runs every scenario of the system.
 pub fn analyse(sys: &System) -> Analysis {
+    analyse_with(sys, true)
+}
+
+/// Runs every scenario; with `point = false` (Monte Carlo) an `EU` whose verdict is decided by
+/// its bounds is not computed exactly (see [`super::war::expected_utility`]).
+pub fn analyse_with(sys: &System, point: bool) -> Analysis {
     let n = sys.n();
     let pl = pledges_of(sys);
     let can: Vec<Vec<bool>> = (0..n)
@@ -232,13 +238,13 @@ pub fn analyse(sys: &System) -> Analysis {
                     .filter(|(k, _)| helpers.binary_search(k).is_ok())
                     .map(|&(k, r)| (sys.proj(k, j), r))
                     .collect();
-                let eu = expected_utility(a, t, &fighting, help, st);
+                let eu = expected_utility(a, t, &fighting, help, st, point);
                 let eu_promise = if fighting.len() == gated.len() {
                     eu
                 } else {
                     let promised: Vec<(f64, f64)> =
                         gated.iter().map(|&(k, r)| (sys.proj(k, j), r)).collect();
-                    expected_utility(a, t, &promised, help, st)
+                    expected_utility(a, t, &promised, help, st, point)
                 };
                 let full: f64 = buf.iter().map(|e| sys.proj(e.0, j)).sum();
                 let eu_full = stakes_of(sys, i, j, sanction_all).eu(win_probability(a, t, full));

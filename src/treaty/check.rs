@@ -1,7 +1,7 @@
 //! `check`: every condition of a treaty year, per scope, optionally under a parameter prior
 //! (Monte Carlo).
 
-use super::analysis::{analyse, Analysis};
+use super::analysis::{analyse, analyse_with, Analysis};
 use super::burden::burden_sharing;
 use super::conditions::*;
 use super::model::{Scope, Treaty};
@@ -247,7 +247,12 @@ fn monte_carlo(sys: &System, opts: &CheckOptions) -> Result<MonteCarlo> {
         .into_par_iter()
         .map(|k| {
             let s = draw(sys, opts.seed, k)?;
-            let a = analyse(&s);
+            // Exact points are needed only where a binding settlement procedure compares
+            // awards with the alliance-adjusted p.
+            let point = opts.wants(ConditionId::PeacefulSettlement)
+                && s.treaty.settlement.binding
+                && s.treaty.settlement.procedure.is_some();
+            let a = analyse_with(&s, point);
             let conds = evaluate(&s, &a, opts, false)?;
             Ok((
                 conds

@@ -25,10 +25,16 @@ use super::model::HelpCorrelation;
 
 /// Default number of units the scale `a + t` is divided into.
 pub const DEFAULT_RESOLUTION: usize = 256;
-/// Resolution used when a bracket straddles the threshold.
-pub const FINE_RESOLUTION: usize = 8192;
-/// Longest DP (units) ever built: bounds memory and time per scenario.
-const MAX_UNITS: usize = 1 << 16;
+/// Finest resolution, used when coarser brackets straddle the threshold.
+pub const FINE_RESOLUTION: usize = 16384;
+/// The passes: (resolution, longest DP in units). Each pass is tried only while the bracket
+/// still straddles the threshold; the unit cap bounds the time per scenario when the helpers
+/// dwarf the aggressor and the target.
+const PASSES: [(usize, usize); 3] = [
+    (DEFAULT_RESOLUTION, 1024),
+    (2048, 8192),
+    (FINE_RESOLUTION, 1 << 16),
+];
 
 /// `π(D) = a / (a + t + D)`.
 #[inline]
@@ -106,9 +112,14 @@ fn independent(a: f64, t: f64, helpers: &[(f64, f64)], resolution: usize) -> Exp
     }
     let total: f64 = live.iter().map(|h| h.0).sum();
     let scale = a + t;
-    let unit = (scale / resolution as f64).max(total / MAX_UNITS as f64);
+    let max_units = PASSES
+        .iter()
+        .find(|p| p.0 >= resolution)
+        .map_or(1 << 16, |p| p.1);
+    let unit = (scale / resolution as f64).max(total / max_units as f64);
     let (mut c_small, mut mu_small, mut err, mut shift) = (0.0, 0.0, 0.0, 0.0);
     let mut dist = vec![1.0];
+    let mut next: Vec<f64> = Vec::new();
     for &(c, r) in &live {
         if c < unit {
             c_small += c;
@@ -119,17 +130,19 @@ fn independent(a: f64, t: f64, helpers: &[(f64, f64)], resolution: usize) -> Exp
         err += (c - units * unit).abs();
         // The point estimate puts back each item's mean rounding error (exact for sure helpers).
         shift += r * (c - units * unit);
+        // next[d] = (1 − r)·dist[d] + r·dist[d − k], in two passes over separate buffers so
+        // that both vectorise.
         let k = units as usize;
         let old = dist.len();
-        dist.resize(old + k, 0.0);
-        for d in (0..old).rev() {
-            let x = dist[d];
-            if x == 0.0 {
-                continue;
-            }
-            dist[d] = x * (1.0 - r);
-            dist[d + k] += x * r;
+        next.clear();
+        next.resize(old + k, 0.0);
+        for (n, &x) in next.iter_mut().zip(&dist) {
+            *n = x * (1.0 - r);
         }
+        for (n, &x) in next[k..].iter_mut().zip(&dist) {
+            *n += x * r;
+        }
+        std::mem::swap(&mut dist, &mut next);
     }
     let f = if c_small > 0.0 {
         mu_small / c_small
@@ -200,17 +213,46 @@ impl Stakes {
     }
 }
 
-/// `EU` with helpers fighting with their reliability; refined when the bracket straddles 0.
+/// `EU` with helpers fighting with their reliability, refined while the bracket straddles 0.
+///
+/// With `point = false` only the verdict is wanted (Monte Carlo): when certain help by every
+/// helper still leaves `EU >= 0`, or no help at all leaves `EU < 0`, the verdict is decided
+/// without the DP and `eu` is that bound.
 pub fn expected_utility(
     a: f64,
     t: f64,
     helpers: &[(f64, f64)],
     help: HelpCorrelation,
     stakes: Stakes,
+    point: bool,
 ) -> Eu {
-    let mut w = expected_win(a, t, helpers, help, DEFAULT_RESOLUTION);
-    if stakes.eu(w.lo) < 0.0 && stakes.eu(w.hi) >= 0.0 {
-        w = expected_win(a, t, helpers, help, FINE_RESOLUTION);
+    if !point {
+        let none = win_probability(a, t, 0.0);
+        let all = win_probability(a, t, helpers.iter().map(|h| h.0).sum());
+        let (lo, hi) = (stakes.eu(all), stakes.eu(none));
+        if hi < 0.0 {
+            return Eu {
+                eu: hi,
+                lo,
+                hi,
+                win: none,
+            };
+        }
+        if lo >= 0.0 {
+            return Eu {
+                eu: lo,
+                lo,
+                hi,
+                win: all,
+            };
+        }
+    }
+    let mut w = expected_win(a, t, helpers, help, PASSES[0].0);
+    for &(res, _) in &PASSES[1..] {
+        if !(stakes.eu(w.lo) < 0.0 && stakes.eu(w.hi) >= 0.0) {
+            break;
+        }
+        w = expected_win(a, t, helpers, help, res);
     }
     Eu {
         eu: stakes.eu(w.point),
@@ -290,7 +332,14 @@ mod tests {
             loss: 1.0,
             cost: 0.1,
         };
-        let eu = expected_utility(0.1, 0.1, &[(1.0, 1.0)], HelpCorrelation::Independent, s);
+        let eu = expected_utility(
+            0.1,
+            0.1,
+            &[(1.0, 1.0)],
+            HelpCorrelation::Independent,
+            s,
+            true,
+        );
         // π = 0.1 / 1.2; EU = π·2 − 1.1.
         assert!((eu.eu - (0.1 / 1.2 * 2.0 - 1.1)).abs() < 1e-9);
         assert!(eu.deterred());
