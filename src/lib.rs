@@ -49,19 +49,37 @@
 //! ## A treaty check
 //!
 //! ```
-//! use covenant::treaty::{check, ConditionId, ObligationKind, StateSet, TreatyBuilder};
+//! use covenant::treaty::{check, parse_treaty, CheckOptions, ConditionId, ConditionScope, Verdict};
 //!
-//! let treaty = TreatyBuilder::new("Three-power defence pact")
-//!     .state("AAA", 0.30)
-//!     .state("BBB", 0.10)
-//!     .state("CCC", 0.05)
-//!     .non_member("ZZZ", 0.40)
-//!     .obligation(ObligationKind::Defense, StateSet::Members, StateSet::Members, StateSet::All)
-//!     .build()?;
-//! let report = check(&treaty, &[ConditionId::Liveness, ConditionId::EqualRules])?;
-//! for v in &report.conditions {
-//!     println!("{}: {} (margin {:.3})", v.id, if v.holds { "holds" } else { "fails" }, v.margin);
+//! // Two members pledge mutual defence (NATO Art. 5 style: each decides individually).
+//! let model = r#"
+//! [treaty]
+//! name = "Pact"
+//! kind = "collective_defense"
+//! [[states]]
+//! id = "AAA"
+//! [[states]]
+//! id = "BBB"
+//! [[states]]
+//! id = "ZZZ"
+//! [[obligations]]
+//! kind = "defense"
+//! trigger = "individual"
+//! [[snapshots]]
+//! year = 2000
+//! members = ["AAA", "BBB"]
+//! [snapshots.capability]
+//! AAA = 0.3
+//! BBB = 0.2
+//! ZZZ = 0.4
+//! "#;
+//! let treaty = parse_treaty(model, "pact.toml".as_ref())?;
+//! let report = check(&treaty, &CheckOptions::default())?;
+//! for c in &report.conditions {
+//!     println!("{} ({}): {} (margin {:.3})", c.id, c.scope.as_str(), c.verdict, c.margin);
 //! }
+//! let liveness = report.verdict(ConditionId::Liveness, ConditionScope::External);
+//! assert_eq!(liveness, Some(Verdict::Holds)); // individual pledges need no organ
 //! # Ok::<(), covenant::Error>(())
 //! ```
 #![warn(missing_docs)]

@@ -1,83 +1,93 @@
-//! The treaty model: states, obligations (ATOP terms), decision, settlement and sanction rules.
+//! The treaty model (format 2, `models/TEMPLATE.toml`): plain data, as written in a model file.
 //!
-//! A [`Treaty`] is plain data (serde both ways); [`Treaty::validate`] checks it and the
-//! conditions work on its resolved, index-based view ([`Resolved`]). Treaties come from TOML
-//! models ([`crate::treaty::load_treaty`]) or from code ([`TreatyBuilder`]).
+//! A [`Treaty`] holds the static facts (states, procedures, obligations, sanctions, settlement)
+//! and one [`Snapshot`] per year (membership, capabilities, regime). [`Treaty::validate`] checks
+//! cross-references; [`super::System`] is the resolved, index-based view of one year that the
+//! conditions work on.
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashSet};
 
-/// Default reliability of a pledge: about 75% of alliance commitments were honoured
-/// (Leeds, "Do Alliances Deter Aggression?", AJPS 2003; Leeds, Long & Mitchell 2000).
+/// Default reliability of a helper: about 75% of alliance commitments were honoured
+/// (Leeds, Long & Mitchell 2000, "Reevaluating Alliance Reliability", JCR 44(5)).
 pub const DEFAULT_RELIABILITY: f64 = 0.75;
 
-/// A state of the model (member or not).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct State {
-    /// Unique id (ISO 3166 alpha-3 in the bundled models).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Capability share (> 0; only ratios matter).
-    pub capability: f64,
-    /// `V`: what an aggressor gains by conquering this state.
-    pub value: f64,
-    /// `L`: what this state loses when it attacks and is defeated.
-    pub loss: f64,
-    /// `κ`: cost of fighting a war, paid win or lose.
-    pub war_cost: f64,
-    /// `ρ`: probability it honours a pledge, in `[0, 1]`.
-    pub reliability: f64,
-    /// Party to the treaty?
-    pub member: bool,
-    /// Region, for `region:NAME` obligation conditions.
-    pub region: Option<String>,
-    /// Burden capacity (capability units it can commit), `>= 0`.
-    pub capacity: f64,
+/// Largest number of states a model may hold in one snapshot (the war model keeps a
+/// states × states table of projected capability and stakes).
+pub const MAX_STATES: usize = 1024;
+
+/// What the treaty promises, and so which scopes it is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TreatyKind {
+    /// Protect the members against outsiders (NATO, ANZUS): judged on the external scope.
+    CollectiveDefense,
+    /// Act against any aggressor, member or not (UN Charter, League Covenant): judged on both.
+    CollectiveSecurity,
+    /// Both promises (the Rio Treaty): judged on both scopes.
+    Hybrid,
 }
 
-/// A set of states named in an obligation, decision or sanction clause.
+impl TreatyKind {
+    /// The TOML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreatyKind::CollectiveDefense => "collective_defense",
+            TreatyKind::CollectiveSecurity => "collective_security",
+            TreatyKind::Hybrid => "hybrid",
+        }
+    }
+
+    /// Whether a treaty of this kind is judged on `scope`.
+    pub fn promises(self, scope: Scope) -> bool {
+        match self {
+            TreatyKind::CollectiveDefense => scope == Scope::External,
+            TreatyKind::CollectiveSecurity | TreatyKind::Hybrid => true,
+        }
+    }
+}
+
+/// Who the aggressor is, relative to the treaty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Non-member aggressors: the promise of collective defense.
+    External,
+    /// Member aggressors: collective security proper.
+    Internal,
+}
+
+impl Scope {
+    /// Both scopes, external first.
+    pub const BOTH: [Scope; 2] = [Scope::External, Scope::Internal];
+
+    /// The JSON / CLI spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::External => "external",
+            Scope::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of states named in an obligation, procedure or sanction clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "StateSetRepr", into = "StateSetRepr")]
 pub enum StateSet {
-    /// Every state in the model (`"all"` or `"any"`).
+    /// Every state of the snapshot (`"all"` or `"any"`).
     All,
-    /// The members (`"members"`).
+    /// The members of the snapshot (`"members"`).
     Members,
     /// The non-members (`"non_members"`).
     NonMembers,
     /// The listed ids.
     Ids(Vec<String>),
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum StateSetRepr {
-    Word(String),
-    Ids(Vec<String>),
-}
-
-impl TryFrom<StateSetRepr> for StateSet {
-    type Error = String;
-    fn try_from(r: StateSetRepr) -> std::result::Result<Self, String> {
-        match r {
-            StateSetRepr::Ids(v) => Ok(StateSet::Ids(v)),
-            StateSetRepr::Word(w) => StateSet::from_word(&w),
-        }
-    }
-}
-
-impl From<StateSet> for StateSetRepr {
-    fn from(s: StateSet) -> Self {
-        match s {
-            StateSet::All => StateSetRepr::Word("any".into()),
-            StateSet::Members => StateSetRepr::Word("members".into()),
-            StateSet::NonMembers => StateSetRepr::Word("non_members".into()),
-            StateSet::Ids(v) => StateSetRepr::Ids(v),
-        }
-    }
 }
 
 impl StateSet {
@@ -97,9 +107,19 @@ impl StateSet {
         }
     }
 
-    /// The listed ids set from a slice of ids.
+    /// The set from a slice of ids.
     pub fn ids<S: AsRef<str>>(ids: &[S]) -> Self {
         StateSet::Ids(ids.iter().map(|s| s.as_ref().to_string()).collect())
+    }
+
+    /// Whether a state with this id and membership is in the set.
+    pub fn contains(&self, id: &str, member: bool) -> bool {
+        match self {
+            StateSet::All => true,
+            StateSet::Members => member,
+            StateSet::NonMembers => !member,
+            StateSet::Ids(v) => v.iter().any(|x| x == id),
+        }
     }
 }
 
@@ -107,9 +127,9 @@ impl StateSet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationKind {
-    /// Active military support if the protected state is attacked.
+    /// Active support if the protected state is attacked.
     Defense,
-    /// Support in a war the ally starts (does not enter the deterrence war model).
+    /// Support in a war the ally starts (not part of the deterrence war model).
     Offense,
     /// Staying out of wars against the protected state.
     Neutrality,
@@ -139,31 +159,63 @@ impl ObligationKind {
             }
         })
     }
+}
 
-    /// All kinds, in ATOP order.
-    pub const ALL: [ObligationKind; 5] = [
-        ObligationKind::Defense,
-        ObligationKind::Offense,
-        ObligationKind::Neutrality,
-        ObligationKind::NonAggression,
-        ObligationKind::Consultation,
-    ];
+/// What sets an obligation or a sanction in motion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// Each pledger decides for itself (NATO Art. 5: "such action as it deems necessary").
+    Individual,
+    /// Only when the named procedure can act against the aggressor (UN Charter Ch. VII).
+    Collective(String),
+}
+
+impl Trigger {
+    /// Parses `individual` or `collective:ID`.
+    ///
+    /// # Errors
+    /// A message for anything else.
+    pub fn from_word(w: &str) -> std::result::Result<Self, String> {
+        if w == "individual" {
+            Ok(Trigger::Individual)
+        } else if let Some(id) = w.strip_prefix("collective:") {
+            if id.is_empty() {
+                Err("`collective:` needs a procedure id".into())
+            } else {
+                Ok(Trigger::Collective(id.to_string()))
+            }
+        } else {
+            Err(format!(
+                "unknown trigger `{w}`: expected \"individual\" or \"collective:PROCEDURE\""
+            ))
+        }
+    }
+}
+
+impl std::fmt::Display for Trigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Trigger::Individual => f.write_str("individual"),
+            Trigger::Collective(p) => write!(f, "collective:{p}"),
+        }
+    }
 }
 
 /// A condition attached to an obligation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
 pub enum ObligationCondition {
-    /// Only if the protected state did not attack first: always met in the aggression
-    /// scenarios checked here (the target is attacked).
+    /// Only if the protected state did not attack first: always met in the scenarios checked.
     NonProvocation,
     /// Only when the target's region is the named one.
     Region(String),
 }
 
-impl TryFrom<String> for ObligationCondition {
-    type Error = String;
-    fn try_from(s: String) -> std::result::Result<Self, String> {
+impl ObligationCondition {
+    /// Parses `non_provocation` or `region:NAME`.
+    ///
+    /// # Errors
+    /// A message for anything else.
+    pub fn from_word(s: &str) -> std::result::Result<Self, String> {
         if s == "non_provocation" {
             Ok(ObligationCondition::NonProvocation)
         } else if let Some(r) = s.strip_prefix("region:") {
@@ -180,13 +232,103 @@ impl TryFrom<String> for ObligationCondition {
     }
 }
 
-impl From<ObligationCondition> for String {
-    fn from(c: ObligationCondition) -> String {
-        match c {
-            ObligationCondition::NonProvocation => "non_provocation".into(),
-            ObligationCondition::Region(r) => format!("region:{r}"),
-        }
+/// Years in which a clause is in force (inclusive; `None` = unbounded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validity {
+    /// First year in force.
+    pub since: Option<i32>,
+    /// Last year in force.
+    pub until: Option<i32>,
+}
+
+impl Validity {
+    /// Whether the clause is in force in `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        self.since.map_or(true, |s| year >= s) && self.until.map_or(true, |u| year <= u)
     }
+}
+
+/// How a procedure counts votes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum VotingRule {
+    /// Every body member must vote yes: an absent or abstaining member blocks.
+    Unanimity,
+    /// No body member objects (an abstention does not block).
+    Consensus,
+    /// At least `quota` yes votes, or at least `threshold` × |voting body|.
+    QualifiedMajority {
+        /// Share of the voting body needed, in (0, 1].
+        threshold: Option<f64>,
+        /// Number of yes votes needed (takes precedence over `threshold`).
+        quota: Option<u64>,
+    },
+    /// Sum of the yes voters' weights at least `quota`.
+    Weighted {
+        /// Weight needed.
+        quota: u64,
+        /// Weight per voter (voters not listed weigh 1).
+        weights: BTreeMap<String, u64>,
+    },
+}
+
+/// What a procedure can decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Power {
+    /// Armed enforcement (UN Art. 42).
+    Enforcement,
+    /// Economic and diplomatic sanctions (UN Art. 41, League Art. 16(1)).
+    Sanctions,
+    /// Settlement of disputes (awards, binding or not).
+    Settlement,
+    /// Recommendations only.
+    Recommendation,
+}
+
+impl Power {
+    /// Parses the TOML spelling.
+    ///
+    /// # Errors
+    /// A message naming the accepted words.
+    pub fn from_word(w: &str) -> std::result::Result<Self, String> {
+        Ok(match w {
+            "enforcement" => Power::Enforcement,
+            "sanctions" => Power::Sanctions,
+            "settlement" => Power::Settlement,
+            "recommendation" => Power::Recommendation,
+            other => {
+                return Err(format!(
+                    "unknown trigger power `{other}`: expected enforcement, sanctions, \
+                     settlement or recommendation"
+                ))
+            }
+        })
+    }
+}
+
+/// A decision procedure of one of the treaty's organs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// Unique id among the procedures in force in a year.
+    pub id: String,
+    /// Who votes.
+    pub body: StateSet,
+    /// How votes are counted.
+    pub rule: VotingRule,
+    /// Ids whose "no" blocks any decision.
+    pub veto: Vec<String>,
+    /// Does a veto holder's abstention block? (UN practice: no; ICJ Namibia 1971 para. 22.)
+    pub abstention_is_veto: bool,
+    /// Must a party to the dispute abstain (UN Charter Art. 27(3))?
+    pub parties_abstain: bool,
+    /// What the procedure can decide.
+    pub triggers: Vec<Power>,
+    /// Another procedure that must act first (Rio: convening, then deciding).
+    pub requires: Option<String>,
+    /// Article.
+    pub article: Option<String>,
+    /// Years in force.
+    pub validity: Validity,
 }
 
 /// One obligation, coded as ATOP codes them.
@@ -196,744 +338,745 @@ pub struct Obligation {
     pub kind: ObligationKind,
     /// The article it comes from.
     pub article: Option<String>,
+    /// What sets it in motion.
+    pub trigger: Trigger,
+    /// Does it commit armed force? (Rio Art. 20: not without consent.)
+    pub armed: bool,
     /// Who pledges.
     pub pledgers: StateSet,
     /// Whom it protects.
     pub protects: StateSet,
-    /// Against whom (aggressors it applies to).
+    /// Against whom.
     pub against: StateSet,
-    /// Conditions.
+    /// Conditions on the scenario.
     pub conditions: Vec<ObligationCondition>,
-    /// Reliability of this pledge, overriding the pledgers' own.
+    /// Overrides the pledgers' reliability.
     pub reliability: Option<f64>,
+    /// Years in force.
+    pub validity: Validity,
 }
 
-/// The voting rule of the decision body.
+/// Sanctions on an aggressor (and on members who renege).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum DecisionRule {
-    /// Every body member must vote yes.
-    Unanimity,
-    /// Nobody voting may object (= unanimity of those voting; as a simple game, unanimity).
-    Consensus,
-    /// More than `threshold · |body|` yes votes: quota `⌊threshold·|body|⌋ + 1`.
-    QualifiedMajority {
-        /// Share of the body, in `[0, 1)`.
-        threshold: f64,
-    },
-    /// Total weight of the yes votes at least `quota`.
-    Weighted {
-        /// Weight needed.
-        quota: u64,
-        /// Weight per voter; body members not listed weigh 1.
-        weights: BTreeMap<String, u64>,
-    },
+pub struct Sanction {
+    /// Cost imposed on an aggressor.
+    pub cost: f64,
+    /// What sets the sanctions in motion.
+    pub trigger: Trigger,
+    /// Whom they can hit.
+    pub against: StateSet,
+    /// Cost imposed on a pledger that reneges (League Art. 16(4)); adds to `R_k`.
+    pub on_defectors: f64,
+    /// Article.
+    pub article: Option<String>,
+    /// Years in force.
+    pub validity: Validity,
 }
 
-/// How the treaty decides to act against an aggressor.
+/// What a settlement procedure awards the first party of a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Award {
+    /// The dispute's status quo.
+    StatusQuo,
+    /// One half.
+    Equal,
+    /// Raw dyadic capability share `c_a / (c_a + c_b)` (ignores alliances and distance).
+    Capability,
+}
+
+/// Peaceful settlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Decision {
-    /// The rule.
-    pub rule: DecisionRule,
-    /// Who votes.
-    pub body: StateSet,
-    /// Ids whose "no" blocks any decision.
-    pub veto: Vec<String>,
-    /// Do the parties to a dispute abstain (UN Charter Art. 27(3))?
-    pub parties_abstain: bool,
+pub struct Settlement {
+    /// The procedure that settles disputes, if any.
+    pub procedure: Option<String>,
+    /// Is its award binding?
+    pub binding: bool,
+    /// What it awards.
+    pub award: Award,
+    /// Fearon (1995) risk–return: `c_b ~ U[0, cost_uncertainty · c_b]`.
+    pub cost_uncertainty: f64,
 }
 
-impl Default for Decision {
+impl Default for Settlement {
     fn default() -> Self {
-        Decision {
-            rule: DecisionRule::Consensus,
-            body: StateSet::Members,
-            veto: Vec::new(),
-            parties_abstain: false,
+        Settlement {
+            procedure: None,
+            binding: false,
+            award: Award::StatusQuo,
+            cost_uncertainty: 2.0,
         }
     }
 }
 
-/// The settlement rule: the share of a disputed good the first state of a pair gets.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum Settlement {
-    /// The first state's win probability in a bilateral war.
-    #[default]
+/// A dispute whose bargaining range is checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dispute {
+    /// First party.
+    pub a: String,
+    /// Second party.
+    pub b: String,
+    /// Share of the good `a` holds today (default: `a`'s win probability without the treaty).
+    pub status_quo: Option<f64>,
+}
+
+/// A state: static facts (per-year data are in [`Snapshot`]s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Unique id (ISO 3166-1 alpha-3 in the bundled models).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Capital latitude, degrees north.
+    pub lat: Option<f64>,
+    /// Capital longitude, degrees east.
+    pub lon: Option<f64>,
+    /// Region, for `region:NAME` conditions and the same-region stake.
+    pub region: Option<String>,
+    /// States where this one has forces stationed.
+    pub presence: Vec<String>,
+    /// Overrides of [`Defaults`].
+    pub overrides: StateOverrides,
+}
+
+/// Per-state overrides of [`Defaults`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateOverrides {
+    /// `V`.
+    pub value: Option<f64>,
+    /// `L`.
+    pub loss: Option<f64>,
+    /// `κ`.
+    pub war_cost: Option<f64>,
+    /// `ρ`.
+    pub reliability: Option<f64>,
+    /// Audience cost.
+    pub audience_cost: Option<f64>,
+    /// Burden capacity.
+    pub capacity: Option<Capacity>,
+}
+
+/// Burden capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Capacity {
+    /// The state's capability.
     Capability,
-    /// One half.
-    Equal,
-    /// A fixed status quo share.
-    StatusQuo {
-        /// The share, in `[0, 1]`.
-        status_quo: f64,
+    /// A fixed number.
+    Fixed(f64),
+}
+
+/// Defaults for every state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Defaults {
+    /// `ρ`.
+    pub reliability: f64,
+    /// `V`.
+    pub value: f64,
+    /// `L`.
+    pub loss: f64,
+    /// `κ`.
+    pub war_cost: f64,
+    /// Audience cost of democracies (Fearon 1994).
+    pub audience_cost: f64,
+    /// `δ`: share of own membership value lost by reneging.
+    pub reputation: f64,
+    /// Burden capacity.
+    pub capacity: Capacity,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            reliability: DEFAULT_RELIABILITY,
+            value: 1.0,
+            loss: 1.0,
+            war_cost: 0.1,
+            audience_cost: 0.0,
+            reputation: 1.0,
+            capacity: Capacity::Capability,
+        }
+    }
+}
+
+/// Loss of strength over distance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Gradient {
+    /// No loss: `c_k→j = c_k`.
+    None,
+    /// Bueno de Mesquita (1981): `c_k→j = c_k ^ log10(miles / miles_per_day + 10 − e)`.
+    Bdm {
+        /// Miles an army covers per day.
+        miles_per_day: f64,
     },
 }
 
-/// A dispute dyad whose bargaining range is checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dispute {
-    /// First state (its share is the settlement `x`).
-    pub a: String,
-    /// Second state.
-    pub b: String,
+/// How equilibrium helpers' fighting is correlated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum HelpCorrelation {
+    /// Each helper on its own coin.
+    Independent,
+    /// With probability `λ` a helper follows one coin shared by all helpers.
+    CommonShock(f64),
 }
 
-/// Collective sanctions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sanctions {
-    /// `s`: cost imposed on an aggressor (only when the decision rule can act against it).
-    pub cost: f64,
-    /// Whom they hit.
-    pub against: StateSet,
+/// The war model's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WarModel {
+    /// Loss of strength gradient.
+    pub gradient: Gradient,
+    /// Correlation of help.
+    pub help: HelpCorrelation,
 }
 
-impl Default for Sanctions {
+impl Default for WarModel {
     fn default() -> Self {
-        Sanctions {
-            cost: 0.0,
-            against: StateSet::All,
+        WarModel {
+            gradient: Gradient::None,
+            help: HelpCorrelation::Independent,
         }
+    }
+}
+
+/// How responder stakes `W_kj` are derived where not declared (shares of `V_j`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StakeRule {
+    /// The target itself.
+    pub own: f64,
+    /// Same region.
+    pub same_region: f64,
+    /// Forward presence.
+    pub presence: f64,
+    /// Anyone else.
+    pub other: f64,
+    /// Declared stakes `(from, to, W)` in utility units.
+    pub declared: Vec<(String, String, f64)>,
+}
+
+impl Default for StakeRule {
+    fn default() -> Self {
+        StakeRule {
+            own: 1.0,
+            same_region: 0.5,
+            presence: 0.8,
+            other: 0.1,
+            declared: Vec::new(),
+        }
+    }
+}
+
+/// Reliability profile.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum ReliabilityProfile {
+    /// Each state's reliability as given.
+    Uniform,
+    /// Leeds (2003) covariates: democracy and major-to-minor adjustments (model assumptions).
+    Leeds2003 {
+        /// Added for democratic helpers.
+        democracy: f64,
+        /// Added when a major power helps a minor power.
+        major_to_minor: f64,
+    },
+}
+
+/// One year of the treaty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The year checked.
+    pub year: i32,
+    /// Year of the capability data.
+    pub data_year: Option<i32>,
+    /// Data source.
+    pub source: Option<String>,
+    /// Members in this year.
+    pub members: Vec<String>,
+    /// Democracies in this year.
+    pub democracies: Vec<String>,
+    /// Major powers in this year.
+    pub major_powers: Vec<String>,
+    /// Third parties that shield a state in the treaty's organs: `protected -> [protectors]`.
+    pub patrons: BTreeMap<String, Vec<String>>,
+    /// Capability of every state present, in file order.
+    pub capability: Vec<(String, f64)>,
+    /// Military expenditure.
+    pub milex: BTreeMap<String, f64>,
+    /// GDP.
+    pub gdp: BTreeMap<String, f64>,
+}
+
+/// A prior over parameters for Monte Carlo checks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Prior {
+    /// Reliability of every helper ~ Beta(a, b) (drawn per state and sample).
+    pub reliability_beta: Option<(f64, f64)>,
+    /// Multiplicative capability error: `c · exp(σ·z)`, z standard normal.
+    pub capability_sigma: f64,
+    /// Stakes multiplied by U[lo, hi].
+    pub stake_range: Option<(f64, f64)>,
+    /// War costs multiplied by U[lo, hi].
+    pub war_cost_range: Option<(f64, f64)>,
+}
+
+impl Prior {
+    /// Whether the prior declares anything.
+    pub fn is_empty(&self) -> bool {
+        self.reliability_beta.is_none()
+            && self.capability_sigma == 0.0
+            && self.stake_range.is_none()
+            && self.war_cost_range.is_none()
     }
 }
 
 /// A treaty model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Treaty {
-    /// Name shown in reports.
+    /// Shown in reports.
     pub name: String,
-    /// Year the model describes.
-    pub year: Option<i64>,
+    /// What it promises.
+    pub kind: TreatyKind,
     /// Where the obligations come from.
     pub source: Option<String>,
-    /// Members and non-members.
+    /// Year of signature.
+    pub signed: Option<i32>,
+    /// A declared quid pro quo for asymmetric obligations (US–Japan 1960 Art. VI: bases for
+    /// protection); makes non-reciprocal pledges count as equal rules.
+    pub quid_pro_quo: Option<String>,
+    /// Defaults for every state.
+    pub defaults: Defaults,
+    /// War model.
+    pub war: WarModel,
+    /// Stakes.
+    pub stakes: StakeRule,
+    /// Reliability profile.
+    pub reliability: ReliabilityProfile,
+    /// All states ever present.
     pub states: Vec<State>,
-    /// The obligations.
+    /// Procedures.
+    pub procedures: Vec<Procedure>,
+    /// Obligations.
     pub obligations: Vec<Obligation>,
-    /// The decision rule.
-    pub decision: Decision,
-    /// The settlement rule.
+    /// Sanctions.
+    pub sanctions: Vec<Sanction>,
+    /// Peaceful settlement.
     pub settlement: Settlement,
-    /// Disputes to check; `None`: every pair of members.
-    pub disputes: Option<Vec<Dispute>>,
-    /// Collective sanctions.
-    pub sanctions: Sanctions,
+    /// Disputes checked (empty: every in-scope pair).
+    pub disputes: Vec<Dispute>,
+    /// Snapshots, by year.
+    pub snapshots: Vec<Snapshot>,
+    /// Parameter prior.
+    pub prior: Prior,
 }
 
 /// A validation failure: the dotted field path and what is wrong.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Invalid {
+pub struct Invalid {
+    /// Dotted path of the field, e.g. `states[3].lat`.
     pub field: String,
+    /// What is wrong.
     pub message: String,
 }
 
-fn invalid(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+pub(crate) fn bad(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     Invalid {
         field: field.into(),
         message: message.into(),
     }
 }
 
+/// Largest magnitude accepted for a capability, value, cost or stake: keeps every product and
+/// sum of the war model finite.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+pub(crate) fn check_number(field: &str, x: f64, lo: f64, lo_open: bool) -> Result<f64, Invalid> {
+    if !x.is_finite() {
+        return Err(bad(field, format!("must be a finite number, got {x}")));
+    }
+    if x.abs() > MAX_MAGNITUDE {
+        return Err(bad(
+            field,
+            format!("{x:e} is out of range: magnitudes above {MAX_MAGNITUDE:e} are refused"),
+        ));
+    }
+    if (lo_open && x <= lo) || (!lo_open && x < lo) {
+        let rel = if lo_open { ">" } else { ">=" };
+        return Err(bad(field, format!("must be {rel} {lo}, got {x}")));
+    }
+    Ok(x)
+}
+
+pub(crate) fn check_probability(field: &str, x: f64) -> Result<f64, Invalid> {
+    if !(0.0..=1.0).contains(&x) {
+        return Err(bad(field, format!("must be in [0, 1], got {x}")));
+    }
+    Ok(x)
+}
+
 impl Treaty {
-    /// Checks the model: unique ids, capabilities > 0, reliabilities in `[0, 1]`, every id
-    /// named anywhere exists, every obligation binds somebody, the rules are well-formed.
+    /// The snapshot of `year`, or the latest when `year` is `None`.
     ///
     /// # Errors
-    /// [`Error::Model`] naming the field (file `<treaty>`, line 0; models loaded from files
-    /// report their file and line instead).
-    pub fn validate(&self) -> Result<()> {
-        self.check().map_err(|e| Error::Model {
-            file: PathBuf::from("<treaty>"),
-            line: 0,
-            field: e.field,
-            message: e.message,
+    /// [`Error::InvalidArgument`] naming the years the model has.
+    pub fn snapshot(&self, year: Option<i32>) -> Result<&Snapshot> {
+        let found = match year {
+            None => self.snapshots.iter().max_by_key(|s| s.year),
+            Some(y) => self.snapshots.iter().find(|s| s.year == y),
+        };
+        found.ok_or_else(|| {
+            let years: Vec<String> = self.snapshots.iter().map(|s| s.year.to_string()).collect();
+            Error::InvalidArgument(format!(
+                "{} has no snapshot for {}; its years are {}",
+                self.name,
+                year.map_or("any year".to_string(), |y| y.to_string()),
+                if years.is_empty() {
+                    "none".to_string()
+                } else {
+                    years.join(", ")
+                }
+            ))
         })
     }
 
-    /// The index of a state id.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.states.iter().position(|s| s.id == id)
+    /// The years of the snapshots, ascending.
+    pub fn years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self.snapshots.iter().map(|s| s.year).collect();
+        y.sort_unstable();
+        y
     }
 
-    /// Indices of the members.
-    pub fn member_indices(&self) -> Vec<usize> {
-        (0..self.states.len())
-            .filter(|&i| self.states[i].member)
-            .collect()
-    }
-
-    pub(crate) fn check(&self) -> std::result::Result<(), Invalid> {
+    /// Checks every cross-reference and range.
+    ///
+    /// # Errors
+    /// The first problem found, with the field path.
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.name.trim().is_empty() {
-            return Err(invalid("treaty.name", "the treaty needs a name"));
+            return Err(bad("treaty.name", "the treaty needs a name"));
         }
-        if self.states.is_empty() {
-            return Err(invalid("states", "the model has no states"));
+        let d = &self.defaults;
+        check_probability("defaults.reliability", d.reliability)?;
+        check_number("defaults.value", d.value, 0.0, false)?;
+        check_number("defaults.loss", d.loss, 0.0, false)?;
+        check_number("defaults.war_cost", d.war_cost, 0.0, false)?;
+        check_number("defaults.audience_cost", d.audience_cost, 0.0, false)?;
+        check_number("defaults.reputation", d.reputation, 0.0, false)?;
+        if let Capacity::Fixed(c) = d.capacity {
+            check_number("defaults.capacity", c, 0.0, false)?;
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        if let Gradient::Bdm { miles_per_day } = self.war.gradient {
+            check_number("war.miles_per_day", miles_per_day, 0.0, true)?;
+        }
+        if let HelpCorrelation::CommonShock(l) = self.war.help {
+            check_probability("war.common_shock", l)?;
+        }
+        for (f, x) in [
+            ("stakes.self", self.stakes.own),
+            ("stakes.same_region", self.stakes.same_region),
+            ("stakes.presence", self.stakes.presence),
+            ("stakes.other", self.stakes.other),
+        ] {
+            check_number(f, x, 0.0, false)?;
+        }
+        let mut ids = HashSet::new();
         for (k, s) in self.states.iter().enumerate() {
             let f = |x: &str| format!("states[{k}].{x}");
-            if s.id.is_empty() {
-                return Err(invalid(f("id"), "empty id"));
+            if s.id.trim().is_empty() {
+                return Err(bad(f("id"), "a state id cannot be empty"));
             }
-            if let Some(prev) = seen.insert(&s.id, k) {
-                return Err(invalid(
-                    f("id"),
-                    format!("duplicate id `{}` (also states[{prev}])", s.id),
-                ));
+            if !ids.insert(s.id.as_str()) {
+                return Err(bad(f("id"), format!("duplicate state id `{}`", s.id)));
             }
-            if !(s.capability.is_finite() && s.capability > 0.0) {
-                return Err(invalid(
-                    f("capability"),
-                    format!("capability of `{}` must be > 0, got {}", s.id, s.capability),
-                ));
+            if let Some(lat) = s.lat {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(bad(f("lat"), format!("must be in [-90, 90], got {lat}")));
+                }
             }
-            if !(0.0..=1.0).contains(&s.reliability) {
-                return Err(invalid(
-                    f("reliability"),
-                    format!(
-                        "reliability of `{}` must be in [0, 1], got {}",
-                        s.id, s.reliability
-                    ),
-                ));
+            if let Some(lon) = s.lon {
+                if !(-180.0..=360.0).contains(&lon) {
+                    return Err(bad(f("lon"), format!("must be in [-180, 360], got {lon}")));
+                }
+            }
+            if s.lat.is_some() != s.lon.is_some() {
+                return Err(bad(f("lat"), "give both lat and lon, or neither"));
+            }
+            let o = &s.overrides;
+            if let Some(r) = o.reliability {
+                check_probability(&f("reliability"), r)?;
             }
             for (name, x) in [
-                ("value", s.value),
-                ("loss", s.loss),
-                ("war_cost", s.war_cost),
-                ("capacity", s.capacity),
+                ("value", o.value),
+                ("loss", o.loss),
+                ("war_cost", o.war_cost),
+                ("audience_cost", o.audience_cost),
             ] {
-                if !(x.is_finite() && x >= 0.0) {
-                    return Err(invalid(
-                        f(name),
-                        format!("{name} of `{}` must be finite and >= 0, got {x}", s.id),
+                if let Some(x) = x {
+                    check_number(&f(name), x, 0.0, false)?;
+                }
+            }
+            if let Some(Capacity::Fixed(c)) = o.capacity {
+                check_number(&f("capacity"), c, 0.0, false)?;
+            }
+        }
+        for (k, s) in self.states.iter().enumerate() {
+            for p in &s.presence {
+                if !ids.contains(p.as_str()) {
+                    return Err(bad(
+                        format!("states[{k}].presence"),
+                        format!("unknown state id `{p}`"),
                     ));
                 }
             }
         }
-        if !self.states.iter().any(|s| s.member) {
-            return Err(invalid("states", "no state is a member of the treaty"));
-        }
-        let regions: Vec<&str> = self
-            .states
-            .iter()
-            .filter_map(|s| s.region.as_deref())
-            .collect();
-        for (k, o) in self.obligations.iter().enumerate() {
-            let f = |x: &str| format!("obligations[{k}].{x}");
-            let pledgers = self.resolve_set(&o.pledgers, &f("pledgers"))?;
-            let protects = self.resolve_set(&o.protects, &f("protects"))?;
-            self.resolve_set(&o.against, &f("against"))?;
-            if let Some(r) = o.reliability {
-                if !(0.0..=1.0).contains(&r) {
-                    return Err(invalid(
-                        f("reliability"),
-                        format!("reliability must be in [0, 1], got {r}"),
-                    ));
+        let known = |field: String, id: &str| -> Result<(), Invalid> {
+            if ids.contains(id) {
+                Ok(())
+            } else {
+                Err(bad(field, format!("unknown state id `{id}`")))
+            }
+        };
+        let check_set = |field: String, s: &StateSet| -> Result<(), Invalid> {
+            if let StateSet::Ids(v) = s {
+                for id in v {
+                    known(field.clone(), id)?;
                 }
             }
-            for c in &o.conditions {
-                if let ObligationCondition::Region(r) = c {
-                    if !regions.contains(&r.as_str()) {
-                        return Err(invalid(
-                            f("conditions"),
-                            format!("region `{r}` is no state's region"),
+            Ok(())
+        };
+        for (k, (from, to, w)) in self.stakes.declared.iter().enumerate() {
+            let f = format!("stakes.declared[{k}]");
+            known(format!("{f}.from"), from)?;
+            known(format!("{f}.to"), to)?;
+            check_number(&format!("{f}.stake"), *w, 0.0, false)?;
+        }
+        for (k, p) in self.procedures.iter().enumerate() {
+            let f = |x: &str| format!("procedures[{k}].{x}");
+            if p.id.trim().is_empty() {
+                return Err(bad(f("id"), "a procedure id cannot be empty"));
+            }
+            check_set(f("body"), &p.body)?;
+            for v in &p.veto {
+                known(f("veto"), v)?;
+            }
+            match &p.rule {
+                VotingRule::QualifiedMajority { threshold, quota } => {
+                    if let Some(t) = threshold {
+                        if !(*t > 0.0 && *t <= 1.0) {
+                            return Err(bad(f("threshold"), format!("must be in (0, 1], got {t}")));
+                        }
+                    }
+                    if threshold.is_none() && quota.is_none() {
+                        return Err(bad(
+                            f("rule"),
+                            "qualified_majority needs a `threshold` (share) or a `quota` (votes)",
                         ));
                     }
-                }
-            }
-            if pledgers.is_empty() {
-                return Err(invalid(
-                    f("pledgers"),
-                    "the obligation has no pledgers: it binds nobody",
-                ));
-            }
-            if protects.is_empty() {
-                return Err(invalid(
-                    f("protects"),
-                    "the obligation protects nobody: it binds nobody",
-                ));
-            }
-            if !pledgers.iter().any(|&p| protects.iter().any(|&q| q != p)) {
-                return Err(invalid(
-                    f("pledgers"),
-                    "every pledger only protects itself: the obligation binds nobody",
-                ));
-            }
-        }
-        let d = &self.decision;
-        let body = self.resolve_set(&d.body, "decision.body")?;
-        if body.is_empty() {
-            return Err(invalid("decision.body", "the decision body is empty"));
-        }
-        for v in &d.veto {
-            match self.index_of(v) {
-                None => return Err(invalid("decision.veto", format!("unknown state id `{v}`"))),
-                Some(i) if !body.contains(&i) => {
-                    return Err(invalid(
-                        "decision.veto",
-                        format!("veto holder `{v}` is not in the decision body"),
-                    ))
-                }
-                _ => {}
-            }
-        }
-        match &d.rule {
-            DecisionRule::QualifiedMajority { threshold } => {
-                if !(0.0..1.0).contains(threshold) {
-                    return Err(invalid(
-                        "decision.threshold",
-                        format!("threshold must be in [0, 1), got {threshold}"),
-                    ));
-                }
-            }
-            DecisionRule::Weighted { quota, weights } => {
-                for id in weights.keys() {
-                    match self.index_of(id) {
-                        None => {
-                            return Err(invalid(
-                                "decision.weights",
-                                format!("unknown state id `{id}`"),
-                            ))
-                        }
-                        Some(i) if !body.contains(&i) => {
-                            return Err(invalid(
-                                "decision.weights",
-                                format!("`{id}` has a weight but is not in the decision body"),
-                            ))
-                        }
-                        _ => {}
+                    if *quota == Some(0) {
+                        return Err(bad(f("quota"), "the quota must be at least 1"));
                     }
                 }
-                let total: u128 = body
-                    .iter()
-                    .map(|&i| *weights.get(&self.states[i].id).unwrap_or(&1) as u128)
-                    .sum();
-                if *quota == 0 || *quota as u128 > total {
-                    return Err(invalid(
-                        "decision.quota",
+                VotingRule::Weighted { quota, weights } => {
+                    if *quota == 0 {
+                        return Err(bad(f("quota"), "the quota must be at least 1"));
+                    }
+                    for id in weights.keys() {
+                        known(f("weights"), id)?;
+                    }
+                }
+                VotingRule::Unanimity | VotingRule::Consensus => {}
+            }
+            if let Some(r) = &p.requires {
+                if r == &p.id {
+                    return Err(bad(f("requires"), "a procedure cannot require itself"));
+                }
+                if !self.procedures.iter().any(|q| &q.id == r) {
+                    return Err(bad(f("requires"), format!("unknown procedure `{r}`")));
+                }
+            }
+            // Two procedures with one id must not be in force in the same year.
+            for q in &self.procedures[..k] {
+                if q.id == p.id && overlaps(q.validity, p.validity) {
+                    return Err(bad(
+                        f("id"),
                         format!(
-                            "quota must be in [1, {total}] (the body's total weight), got {quota}"
+                            "procedure `{}` is defined twice for overlapping years (use \
+                             since/until to split it by year)",
+                            p.id
                         ),
                     ));
                 }
             }
-            DecisionRule::Unanimity | DecisionRule::Consensus => {}
         }
-        if let Settlement::StatusQuo { status_quo } = self.settlement {
-            if !(0.0..=1.0).contains(&status_quo) {
-                return Err(invalid(
-                    "settlement.status_quo",
-                    format!("status_quo must be in [0, 1], got {status_quo}"),
+        let check_trigger = |field: String, t: &Trigger| -> Result<(), Invalid> {
+            if let Trigger::Collective(p) = t {
+                if !self.procedures.iter().any(|q| &q.id == p) {
+                    return Err(bad(field, format!("unknown procedure `{p}`")));
+                }
+            }
+            Ok(())
+        };
+        for (k, o) in self.obligations.iter().enumerate() {
+            let f = |x: &str| format!("obligations[{k}].{x}");
+            check_set(f("pledgers"), &o.pledgers)?;
+            check_set(f("protects"), &o.protects)?;
+            check_set(f("against"), &o.against)?;
+            check_trigger(f("trigger"), &o.trigger)?;
+            if let Some(r) = o.reliability {
+                check_probability(&f("reliability"), r)?;
+            }
+        }
+        for (k, s) in self.sanctions.iter().enumerate() {
+            let f = |x: &str| format!("sanctions[{k}].{x}");
+            check_number(&f("cost"), s.cost, 0.0, false)?;
+            check_number(&f("on_defectors"), s.on_defectors, 0.0, false)?;
+            check_set(f("against"), &s.against)?;
+            check_trigger(f("trigger"), &s.trigger)?;
+        }
+        if let Some(p) = &self.settlement.procedure {
+            match self.procedures.iter().find(|q| &q.id == p) {
+                None => {
+                    return Err(bad(
+                        "settlement.procedure",
+                        format!("unknown procedure `{p}`"),
+                    ))
+                }
+                Some(q) if !q.triggers.contains(&Power::Settlement) => {
+                    return Err(bad(
+                        "settlement.procedure",
+                        format!("procedure `{p}` does not list \"settlement\" in its triggers"),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        check_number(
+            "settlement.cost_uncertainty",
+            self.settlement.cost_uncertainty,
+            0.0,
+            true,
+        )?;
+        for (k, d) in self.disputes.iter().enumerate() {
+            known(format!("disputes[{k}].a"), &d.a)?;
+            known(format!("disputes[{k}].b"), &d.b)?;
+            if d.a == d.b {
+                return Err(bad(
+                    format!("disputes[{k}].b"),
+                    "a dispute needs two parties",
                 ));
             }
-        }
-        if let Some(ds) = &self.disputes {
-            for (k, dsp) in ds.iter().enumerate() {
-                for (name, id) in [("a", &dsp.a), ("b", &dsp.b)] {
-                    if self.index_of(id).is_none() {
-                        return Err(invalid(
-                            format!("disputes[{k}].{name}"),
-                            format!("unknown state id `{id}`"),
-                        ));
-                    }
-                }
-                if dsp.a == dsp.b {
-                    return Err(invalid(
-                        format!("disputes[{k}].b"),
-                        "a dispute needs two different states",
-                    ));
-                }
+            if let Some(q) = d.status_quo {
+                check_probability(&format!("disputes[{k}].status_quo"), q)?;
             }
         }
-        if !(self.sanctions.cost.is_finite() && self.sanctions.cost >= 0.0) {
-            return Err(invalid(
-                "sanctions.cost",
-                format!("must be finite and >= 0, got {}", self.sanctions.cost),
+        if self.snapshots.is_empty() {
+            return Err(bad(
+                "snapshots",
+                "a model needs at least one [[snapshots]] table",
             ));
         }
-        self.resolve_set(&self.sanctions.against, "sanctions.against")?;
+        for (k, s) in self.snapshots.iter().enumerate() {
+            self.validate_snapshot(k, s, &known)?;
+        }
+        if let Some((a, b)) = self.prior.reliability_beta {
+            check_number("prior.reliability_beta", a, 0.0, true)?;
+            check_number("prior.reliability_beta", b, 0.0, true)?;
+        }
+        check_number(
+            "prior.capability_sigma",
+            self.prior.capability_sigma,
+            0.0,
+            false,
+        )?;
+        for (f, r) in [
+            ("prior.stake_range", self.prior.stake_range),
+            ("prior.war_cost_range", self.prior.war_cost_range),
+        ] {
+            if let Some((lo, hi)) = r {
+                check_number(f, lo, 0.0, false)?;
+                check_number(f, hi, lo, false)?;
+            }
+        }
         Ok(())
     }
 
-    /// Resolves a state set to sorted indices (errors name `field`).
-    pub(crate) fn resolve_set(
+    fn validate_snapshot(
         &self,
-        set: &StateSet,
-        field: &str,
-    ) -> std::result::Result<Vec<usize>, Invalid> {
-        let n = self.states.len();
-        Ok(match set {
-            StateSet::All => (0..n).collect(),
-            StateSet::Members => (0..n).filter(|&i| self.states[i].member).collect(),
-            StateSet::NonMembers => (0..n).filter(|&i| !self.states[i].member).collect(),
-            StateSet::Ids(ids) => {
-                let mut v = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let i = self
-                        .index_of(id)
-                        .ok_or_else(|| invalid(field, format!("unknown state id `{id}`")))?;
-                    v.push(i);
-                }
-                v.sort_unstable();
-                v.dedup();
-                v
-            }
-        })
-    }
-
-    /// The index-based view used by the conditions.
-    ///
-    /// # Errors
-    /// As [`Treaty::validate`].
-    pub fn resolve(&self) -> Result<Resolved> {
-        self.validate()?;
-        Resolved::new(self).map_err(|e| Error::Model {
-            file: PathBuf::from("<treaty>"),
-            line: 0,
-            field: e.field,
-            message: e.message,
-        })
-    }
-}
-
-/// One obligation over state indices.
-#[derive(Debug, Clone)]
-pub struct ResolvedObligation {
-    /// Kind.
-    pub kind: ObligationKind,
-    /// Pledger flags, per state.
-    pub pledgers: Vec<bool>,
-    /// Protected flags, per state.
-    pub protects: Vec<bool>,
-    /// Aggressors it applies to, per state.
-    pub against: Vec<bool>,
-    /// Region the target must be in, if conditioned.
-    pub region: Option<String>,
-    /// Reliability override.
-    pub reliability: Option<f64>,
-}
-
-impl ResolvedObligation {
-    /// Whether `k` is pledged by this obligation to act for target `j` against aggressor `i`.
-    pub fn binds(&self, k: usize, j: usize, i: usize, states: &[State]) -> bool {
-        k != i
-            && k != j
-            && self.pledgers[k]
-            && self.protects[j]
-            && self.against[i]
-            && self
-                .region
-                .as_ref()
-                .map_or(true, |r| states[j].region.as_deref() == Some(r.as_str()))
-    }
-}
-
-/// The validated treaty over indices: what the conditions compute with.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// The states (as in the treaty).
-    pub states: Vec<State>,
-    /// Members, sorted.
-    pub members: Vec<usize>,
-    /// Obligations over indices.
-    pub obligations: Vec<ResolvedObligation>,
-    /// Decision body, sorted.
-    pub body: Vec<usize>,
-    /// Sanctions hit these states.
-    pub sanctioned: Vec<bool>,
-    /// Sanction cost.
-    pub sanction_cost: f64,
-    /// The decision rule (ids as in the treaty).
-    pub decision: Decision,
-    /// The settlement rule.
-    pub settlement: Settlement,
-    /// Dispute dyads (every member pair when the treaty lists none).
-    pub disputes: Vec<(usize, usize)>,
-    /// The treaty's name.
-    pub name: String,
-}
-
-fn flags(n: usize, idx: &[usize]) -> Vec<bool> {
-    let mut f = vec![false; n];
-    for &i in idx {
-        f[i] = true;
-    }
-    f
-}
-
-impl Resolved {
-    fn new(t: &Treaty) -> std::result::Result<Self, Invalid> {
-        let n = t.states.len();
-        let mut obligations = Vec::new();
-        for (k, o) in t.obligations.iter().enumerate() {
-            let f = |x: &str| format!("obligations[{k}].{x}");
-            let region = o.conditions.iter().find_map(|c| match c {
-                ObligationCondition::Region(r) => Some(r.clone()),
-                ObligationCondition::NonProvocation => None,
-            });
-            obligations.push(ResolvedObligation {
-                kind: o.kind,
-                pledgers: flags(n, &t.resolve_set(&o.pledgers, &f("pledgers"))?),
-                protects: flags(n, &t.resolve_set(&o.protects, &f("protects"))?),
-                against: flags(n, &t.resolve_set(&o.against, &f("against"))?),
-                region,
-                reliability: o.reliability,
-            });
+        k: usize,
+        s: &Snapshot,
+        known: &dyn Fn(String, &str) -> Result<(), Invalid>,
+    ) -> Result<(), Invalid> {
+        let f = |x: &str| format!("snapshots[{k}].{x}");
+        if self.snapshots[..k].iter().any(|t| t.year == s.year) {
+            return Err(bad(f("year"), format!("two snapshots for {}", s.year)));
         }
-        Ok(Resolved {
-            states: t.states.clone(),
-            members: t.member_indices(),
-            obligations,
-            body: t.resolve_set(&t.decision.body, "decision.body")?,
-            sanctioned: flags(
-                n,
-                &t.resolve_set(&t.sanctions.against, "sanctions.against")?,
-            ),
-            sanction_cost: t.sanctions.cost,
-            decision: t.decision.clone(),
-            settlement: t.settlement,
-            disputes: match &t.disputes {
-                Some(ds) => ds
-                    .iter()
-                    .enumerate()
-                    .map(|(k, d)| {
-                        let f = |x: &str| format!("disputes[{k}].{x}");
-                        let a = t
-                            .index_of(&d.a)
-                            .ok_or_else(|| invalid(f("a"), "unknown id"))?;
-                        let b = t
-                            .index_of(&d.b)
-                            .ok_or_else(|| invalid(f("b"), "unknown id"))?;
-                        Ok((a, b))
-                    })
-                    .collect::<std::result::Result<_, Invalid>>()?,
-                None => {
-                    let m = t.member_indices();
-                    let mut v = Vec::new();
-                    for (x, &a) in m.iter().enumerate() {
-                        for &b in &m[x + 1..] {
-                            v.push((a, b));
-                        }
-                    }
-                    v
-                }
-            },
-            name: t.name.clone(),
-        })
-    }
-
-    /// Number of states.
-    pub fn n(&self) -> usize {
-        self.states.len()
-    }
-
-    /// The responders `R(j, i)` with their reliabilities: states pledged by a `defense`
-    /// obligation to help target `j` against aggressor `i` (the highest reliability when several
-    /// obligations bind the same state). Sorted by index.
-    ///
-    /// Only `defense` obligations put states into the war: `offense` concerns wars the allies
-    /// start, `neutrality`, `non_aggression` and `consultation` add no fighting capability.
-    pub fn responders(&self, j: usize, i: usize) -> Vec<(usize, f64)> {
-        let n = self.n();
-        let mut rho = vec![f64::NAN; n];
-        for o in &self.obligations {
-            if o.kind != ObligationKind::Defense {
-                continue;
+        if s.capability.is_empty() {
+            return Err(bad(
+                f("capability"),
+                "a snapshot needs the capability of its states",
+            ));
+        }
+        if s.capability.len() > MAX_STATES {
+            return Err(bad(
+                f("capability"),
+                format!(
+                    "{} states; the limit is {MAX_STATES} (the war model keeps a states x states \
+                     table, {} MiB at the limit)",
+                    s.capability.len(),
+                    MAX_STATES * MAX_STATES * 8 * 3 / (1 << 20)
+                ),
+            ));
+        }
+        let mut present = HashSet::new();
+        for (id, c) in &s.capability {
+            known(f("capability"), id)?;
+            if !present.insert(id.as_str()) {
+                return Err(bad(f("capability"), format!("`{id}` is listed twice")));
             }
-            if !(o.protects[j] && o.against[i]) {
-                continue;
+            check_number(&format!("{}.{id}", f("capability")), *c, 0.0, true)?;
+        }
+        let in_snapshot = |field: String, id: &str| -> Result<(), Invalid> {
+            known(field.clone(), id)?;
+            if present.contains(id) {
+                Ok(())
+            } else {
+                Err(bad(
+                    field,
+                    format!("`{id}` has no capability in the {} snapshot", s.year),
+                ))
             }
-            if let Some(r) = &o.region {
-                if self.states[j].region.as_deref() != Some(r.as_str()) {
-                    continue;
-                }
-            }
-            for (k, slot) in rho.iter_mut().enumerate() {
-                if k != i && k != j && o.pledgers[k] {
-                    let r = o.reliability.unwrap_or(self.states[k].reliability);
-                    if slot.is_nan() || r > *slot {
-                        *slot = r;
-                    }
-                }
+        };
+        if s.members.is_empty() {
+            return Err(bad(f("members"), "a snapshot needs at least one member"));
+        }
+        let mut seen = HashSet::new();
+        for m in &s.members {
+            in_snapshot(f("members"), m)?;
+            if !seen.insert(m.as_str()) {
+                return Err(bad(f("members"), format!("`{m}` is listed twice")));
             }
         }
-        rho.iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_nan())
-            .map(|(k, &r)| (k, r))
-            .collect()
-    }
-
-    /// Whether `k` has an obligation of `kind` towards `j` (for some aggressor).
-    pub fn pledges(&self, kind: ObligationKind, k: usize, j: usize) -> bool {
-        k != j
-            && self.obligations.iter().any(|o| {
-                o.kind == kind
-                    && o.pledgers[k]
-                    && o.protects[j]
-                    && o.region.as_ref().map_or(true, |r| {
-                        self.states[j].region.as_deref() == Some(r.as_str())
-                    })
-            })
-    }
-
-    /// Ids of a set of indices.
-    pub fn ids(&self, idx: impl IntoIterator<Item = usize>) -> Vec<String> {
-        idx.into_iter().map(|i| self.states[i].id.clone()).collect()
-    }
-}
-
-/// Builds a [`Treaty`] in code.
-///
-/// # Example
-/// ```
-/// use covenant::treaty::{TreatyBuilder, ObligationKind, StateSet};
-/// let t = TreatyBuilder::new("Pact")
-///     .state("A", 0.3)
-///     .state("B", 0.2)
-///     .non_member("Z", 0.4)
-///     .obligation(ObligationKind::Defense, StateSet::Members, StateSet::Members, StateSet::All)
-///     .build()
-///     .unwrap();
-/// assert_eq!(t.states.len(), 3);
-/// ```
-#[derive(Debug, Clone)]
-pub struct TreatyBuilder {
-    t: Treaty,
-    default_reliability: f64,
-}
-
-impl TreatyBuilder {
-    /// An empty treaty with the template's defaults (reliability 0.75, value 1, loss 1,
-    /// war cost 0.1, capacity = capability, consensus of members, capability settlement).
-    pub fn new(name: impl Into<String>) -> Self {
-        TreatyBuilder {
-            t: Treaty {
-                name: name.into(),
-                year: None,
-                source: None,
-                states: Vec::new(),
-                obligations: Vec::new(),
-                decision: Decision::default(),
-                settlement: Settlement::default(),
-                disputes: None,
-                sanctions: Sanctions::default(),
-            },
-            default_reliability: DEFAULT_RELIABILITY,
+        for m in s.democracies.iter().chain(&s.major_powers) {
+            known(f("democracies"), m)?;
         }
-    }
-
-    fn push(mut self, id: &str, capability: f64, member: bool) -> Self {
-        self.t.states.push(State {
-            id: id.into(),
-            name: id.into(),
-            capability,
-            value: 1.0,
-            loss: 1.0,
-            war_cost: 0.1,
-            reliability: self.default_reliability,
-            member,
-            region: None,
-            capacity: capability,
-        });
-        self
-    }
-
-    /// Adds a member with the default parameters.
-    pub fn state(self, id: &str, capability: f64) -> Self {
-        self.push(id, capability, true)
-    }
-
-    /// Adds a non-member.
-    pub fn non_member(self, id: &str, capability: f64) -> Self {
-        self.push(id, capability, false)
-    }
-
-    /// Adds a fully specified state.
-    pub fn state_full(mut self, s: State) -> Self {
-        self.t.states.push(s);
-        self
-    }
-
-    /// Edits the last added state (e.g. `|s| s.war_cost = 0.3`).
-    pub fn with_last(mut self, f: impl FnOnce(&mut State)) -> Self {
-        if let Some(s) = self.t.states.last_mut() {
-            f(s);
+        for (p, pats) in &s.patrons {
+            known(f("patrons"), p)?;
+            for q in pats {
+                known(f("patrons"), q)?;
+            }
         }
-        self
-    }
-
-    /// Reliability given to states added from now on.
-    pub fn default_reliability(mut self, r: f64) -> Self {
-        self.default_reliability = r;
-        self
-    }
-
-    /// Adds an obligation without conditions.
-    pub fn obligation(
-        mut self,
-        kind: ObligationKind,
-        pledgers: StateSet,
-        protects: StateSet,
-        against: StateSet,
-    ) -> Self {
-        self.t.obligations.push(Obligation {
-            kind,
-            article: None,
-            pledgers,
-            protects,
-            against,
-            conditions: Vec::new(),
-            reliability: None,
-        });
-        self
-    }
-
-    /// Adds a fully specified obligation.
-    pub fn obligation_full(mut self, o: Obligation) -> Self {
-        self.t.obligations.push(o);
-        self
-    }
-
-    /// Sets the decision rule.
-    pub fn decision(mut self, d: Decision) -> Self {
-        self.t.decision = d;
-        self
-    }
-
-    /// Sets the settlement rule.
-    pub fn settlement(mut self, s: Settlement) -> Self {
-        self.t.settlement = s;
-        self
-    }
-
-    /// Sets the sanctions.
-    pub fn sanctions(mut self, cost: f64, against: StateSet) -> Self {
-        self.t.sanctions = Sanctions { cost, against };
-        self
-    }
-
-    /// Adds a dispute dyad (the default of all member pairs is replaced).
-    pub fn dispute(mut self, a: &str, b: &str) -> Self {
-        self.t.disputes.get_or_insert_with(Vec::new).push(Dispute {
-            a: a.into(),
-            b: b.into(),
-        });
-        self
-    }
-
-    /// The treaty, validated.
-    ///
-    /// # Errors
-    /// As [`Treaty::validate`].
-    pub fn build(self) -> Result<Treaty> {
-        self.t.validate()?;
-        Ok(self.t)
+        for (name, table) in [("milex", &s.milex), ("gdp", &s.gdp)] {
+            for (id, x) in table {
+                known(f(name), id)?;
+                check_number(&format!("{}.{id}", f(name)), *x, 0.0, false)?;
+            }
+        }
+        Ok(())
     }
 }
 
-/// Maps a validation failure to an [`Error::Model`] in `file`.
-pub(crate) fn model_error(file: &Path, line: usize, e: Invalid) -> Error {
+fn overlaps(a: Validity, b: Validity) -> bool {
+    let lo = a.since.unwrap_or(i32::MIN).max(b.since.unwrap_or(i32::MIN));
+    let hi = a.until.unwrap_or(i32::MAX).min(b.until.unwrap_or(i32::MAX));
+    lo <= hi
+}
+
+pub(crate) fn model_error(file: &std::path::Path, line: usize, e: Invalid) -> Error {
     Error::Model {
         file: file.to_path_buf(),
         line,

@@ -1,47 +1,71 @@
-//! The report: one [`Verdict`] per collective-security condition.
+//! The report of a treaty check: typed verdicts per condition and scope, with witnesses.
 
-use super::compile::{can_act_against, ActionAgainst};
-use super::conditions;
-use super::deterrence::DEFAULT_RESOLUTION;
-use super::model::{Resolved, Treaty};
-use crate::error::{Error, Result};
+use super::model::{Scope, TreatyKind};
+use super::procedures::BlockingCoalition;
 use serde::Serialize;
-use std::fmt;
-use std::str::FromStr;
 
-/// The collective-security conditions (DESIGN.md §5).
+/// A verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The condition holds.
+    Holds,
+    /// It fails (a witness says where).
+    Fails,
+    /// It could not be decided (the detail says why); never reported as holding.
+    Unknown,
+}
+
+impl Verdict {
+    /// `holds` / `fails` / `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Fails => "fails",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The collective-security conditions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConditionId {
-    /// (a) every aggression against a member has negative expected value.
+    /// (a) Aggression does not pay against equilibrium help.
     Deterrence,
-    /// (b) members are better off inside; the treaty is in the core of its coalitional game.
+    /// (b) Members are better off in than out, with transfers into the core.
     Participation,
-    /// (c) symmetric obligations, equal power, no veto over action against oneself.
+    /// (c) Reciprocal obligations; nobody judges its own cause.
     EqualRules,
-    /// (d) pledged help is an equilibrium of the response game.
+    /// (d) Equilibrium help keeps the promised deterrence.
     Credibility,
-    /// (e) contributions within capacity meet every threat.
+    /// (e) Some division of the defence burden deters every in-scope threat.
     BurdenSharing,
-    /// (f) every dispute has a bargaining range containing the settlement.
-    PeacefulResolution,
-    /// (g) the decision rule can act against any aggressor.
+    /// (f) A binding settlement awards inside every bargaining range.
+    PeacefulSettlement,
+    /// (g) Some response can be set in motion against every aggressor.
     Liveness,
 }
 
 impl ConditionId {
-    /// All conditions, in report order.
+    /// All conditions in report order.
     pub const ALL: [ConditionId; 7] = [
         ConditionId::Deterrence,
         ConditionId::Participation,
         ConditionId::EqualRules,
         ConditionId::Credibility,
         ConditionId::BurdenSharing,
-        ConditionId::PeacefulResolution,
+        ConditionId::PeacefulSettlement,
         ConditionId::Liveness,
     ];
 
-    /// The stable id used in JSON and on the command line.
+    /// The JSON / CLI id.
     pub fn as_str(self) -> &'static str {
         match self {
             ConditionId::Deterrence => "deterrence",
@@ -49,188 +73,425 @@ impl ConditionId {
             ConditionId::EqualRules => "equal_rules",
             ConditionId::Credibility => "credibility",
             ConditionId::BurdenSharing => "burden_sharing",
-            ConditionId::PeacefulResolution => "peaceful_resolution",
+            ConditionId::PeacefulSettlement => "peaceful_settlement",
             ConditionId::Liveness => "liveness",
         }
     }
-}
 
-impl fmt::Display for ConditionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ConditionId {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
+    /// Parses an id (`peaceful_resolution` is accepted for `peaceful_settlement`).
+    ///
+    /// # Errors
+    /// A message listing the ids.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s == "peaceful_resolution" {
+            return Ok(ConditionId::PeacefulSettlement);
+        }
         ConditionId::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
-                Error::invalid_argument(format!(
+                let ids: Vec<&str> = ConditionId::ALL.iter().map(|c| c.as_str()).collect();
+                format!(
                     "unknown condition `{s}`: expected one of {}",
-                    ConditionId::ALL.map(ConditionId::as_str).join(", ")
-                ))
+                    ids.join(", ")
+                )
             })
     }
 }
 
-/// Whether one condition holds, by how much, and why not.
-#[derive(Debug, Clone, Serialize)]
-pub struct Verdict {
-    /// The condition id (`deterrence`, …).
-    pub id: &'static str,
-    /// Does it hold?
-    pub holds: bool,
-    /// How much slack (≥ 0 when it holds, < 0 when it fails; each condition documents its unit).
-    pub margin: f64,
-    /// The worst case: a counterexample when it fails, the tightest case when it holds.
-    pub witness: Option<serde_json::Value>,
-    /// One-paragraph explanation with the numbers.
-    pub detail: String,
+impl std::fmt::Display for ConditionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
-/// The result of [`check`].
-#[derive(Debug, Clone, Serialize)]
+/// The scope a condition is reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionScope {
+    /// Non-member aggressors.
+    External,
+    /// Member aggressors.
+    Internal,
+    /// Not scoped (equal rules).
+    All,
+}
+
+impl From<Scope> for ConditionScope {
+    fn from(s: Scope) -> Self {
+        match s {
+            Scope::External => ConditionScope::External,
+            Scope::Internal => ConditionScope::Internal,
+        }
+    }
+}
+
+impl ConditionScope {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionScope::External => "external",
+            ConditionScope::Internal => "internal",
+            ConditionScope::All => "all",
+        }
+    }
+}
+
+/// One scenario named in a witness.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioRef {
+    /// Aggressor id.
+    pub aggressor: String,
+    /// Target id.
+    pub target: String,
+    /// `EU` with equilibrium help.
+    pub eu: f64,
+    /// `EU` without the treaty.
+    pub eu_without: f64,
+}
+
+/// Why deterrence fails: the scenario where aggression pays most.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeterrenceWitness {
+    /// The scenario.
+    pub scenario: ScenarioRef,
+    /// Pledged helpers whose trigger can act.
+    pub pledged: usize,
+    /// Equilibrium helpers.
+    pub helpers: Vec<String>,
+    /// Whether an enforcement procedure can act.
+    pub enforcement_can_act: bool,
+    /// Failing scenarios in the scope.
+    pub failing: usize,
+}
+
+/// Why credibility fails: equilibrium help loses the promised deterrence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CredibilityWitness {
+    /// The scenario.
+    pub scenario: ScenarioRef,
+    /// `EU` if every pledge were honoured (at reliability).
+    pub eu_promise: f64,
+    /// Pledged helpers.
+    pub pledged: usize,
+    /// Equilibrium helpers.
+    pub helpers: Vec<String>,
+    /// The strongest pledgers who defect in equilibrium (at most 10).
+    pub defectors: Vec<String>,
+}
+
+/// Credibility figures reported whatever the verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CredibilitySummary {
+    /// Uniform reneging cost that makes every pledge an equilibrium in every scenario.
+    pub r_star: f64,
+    /// Scenarios (with pledges) where every pledge honoured is an equilibrium.
+    pub pledges_equilibrium: usize,
+    /// Scenarios (with pledges) where nobody helping is an equilibrium.
+    pub abandonment_equilibrium: usize,
+    /// Scenarios with pledges.
+    pub scenarios: usize,
+    /// Mean of `|H*| / |pledged|` over those scenarios.
+    pub predicted_reliability: Option<f64>,
+}
+
+/// Why participation fails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParticipationWitness {
+    /// A coalition that can do better on its own (when the core is empty).
+    pub blocking_coalition: Vec<String>,
+    /// Members better off as free-riding non-members under the remaining treaty.
+    pub better_outside: Vec<String>,
+}
+
+/// Participation figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParticipationSummary {
+    /// Least-core ε (core non-empty iff ≤ 0).
+    pub epsilon: f64,
+    /// Per member: natural payoff, transfer into the core, outside option.
+    pub members: Vec<MemberShare>,
+    /// Total transfer needed (sum of positive transfers).
+    pub total_transfer: f64,
+}
+
+/// One member's position in the alliance game.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberShare {
+    /// Id.
+    pub id: String,
+    /// Payoff without transfers.
+    pub natural: f64,
+    /// Smallest transfer (positive: received) that puts the allocation in the core.
+    pub transfer: f64,
+    /// Payoff as a free-riding non-member.
+    pub outside: f64,
+    /// Nucleolus share (fair share), when computed.
+    pub nucleolus: Option<f64>,
+}
+
+/// Why equal rules fail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EqualRulesWitness {
+    /// Members who can block action against themselves, per procedure.
+    pub judges_in_own_cause: Vec<(String, Vec<String>)>,
+    /// Members whose obligations are not reciprocal (pledge without protection or the reverse).
+    pub non_reciprocal: Vec<String>,
+}
+
+/// Voting power in one procedure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProcedurePower {
+    /// Procedure id.
+    pub procedure: String,
+    /// Per body member: Shapley–Shubik and normalised Banzhaf.
+    pub power: Vec<VoterPower>,
+    /// Gini of Shapley–Shubik power over all members (non-voters count as 0).
+    pub gini: f64,
+    /// Largest over smallest Shapley–Shubik power among body members.
+    pub max_min: f64,
+}
+
+/// One voter's power.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VoterPower {
+    /// Id.
+    pub id: String,
+    /// Shapley–Shubik index.
+    pub shapley_shubik: f64,
+    /// Normalised Banzhaf index.
+    pub banzhaf: f64,
+}
+
+/// Why burden sharing fails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BurdenWitness {
+    /// The threat that binds (or cannot be met).
+    pub binding_threat: (String, String),
+    /// Threats no pledged helper can meet.
+    pub unmet: usize,
+}
+
+/// Burden-sharing figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BurdenSummary {
+    /// Smallest uniform share of capacity that deters every in-scope threat (mean field).
+    pub max_capacity_share: Option<f64>,
+    /// Contribution per member at that share.
+    pub contributions: Vec<(String, f64)>,
+    /// Observed Olson–Zeckhauser test: Spearman ρ of size (GDP) against burden (milex/GDP).
+    pub olson_zeckhauser: Option<RankTest>,
+}
+
+/// A Spearman rank correlation with its two-sided p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RankTest {
+    /// Spearman's ρ.
+    pub rho: f64,
+    /// Two-sided p-value (t approximation with n − 2 degrees of freedom).
+    pub p_value: f64,
+    /// Sample size.
+    pub n: usize,
+}
+
+/// Why peaceful settlement fails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettlementWitness {
+    /// The dispute (first party, second party).
+    pub dispute: (String, String),
+    /// Alliance-adjusted win probability of the first party.
+    pub p: f64,
+    /// Bargaining range `[p − c_a, p + c_b]`.
+    pub range: (f64, f64),
+    /// The outcome (award or status quo).
+    pub outcome: f64,
+    /// Fearon's risk–return probability of war under private information.
+    pub war_probability: f64,
+}
+
+/// Why liveness fails: an aggressor no procedure can act against.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LivenessWitness {
+    /// The aggressor.
+    pub aggressor: String,
+    /// Per procedure that could set a response in motion: its minimal blocking coalitions.
+    pub blocked_by: Vec<(String, Vec<BlockingCoalition>)>,
+    /// In-scope aggressors against whom nothing can act.
+    pub blocked_aggressors: Vec<String>,
+}
+
+/// A typed witness.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Witness {
+    /// Deterrence.
+    Deterrence(DeterrenceWitness),
+    /// Credibility.
+    Credibility(CredibilityWitness),
+    /// Participation.
+    Participation(ParticipationWitness),
+    /// Equal rules.
+    EqualRules(EqualRulesWitness),
+    /// Burden sharing.
+    BurdenSharing(BurdenWitness),
+    /// Peaceful settlement.
+    PeacefulSettlement(SettlementWitness),
+    /// Liveness.
+    Liveness(LivenessWitness),
+}
+
+/// Figures reported with a condition whatever its verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Figures {
+    /// Credibility.
+    Credibility(CredibilitySummary),
+    /// Participation.
+    Participation(ParticipationSummary),
+    /// Equal rules.
+    EqualRules(Vec<ProcedurePower>),
+    /// Burden sharing.
+    BurdenSharing(BurdenSummary),
+}
+
+/// One condition for one scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition {
+    /// Which condition.
+    pub id: ConditionId,
+    /// Which scope.
+    pub scope: ConditionScope,
+    /// Whether the treaty's kind promises this scope (its verdict counts).
+    pub judged: bool,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Positive slack when it holds, negative size of the worst violation when it fails, 0
+    /// when unknown. Always a finite number.
+    pub margin: f64,
+    /// P(holds) under the model's prior (with `--samples`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// One sentence.
+    pub detail: String,
+    /// Where it fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Witness>,
+    /// Figures reported whatever the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Figures>,
+}
+
+impl Condition {
+    pub(crate) fn new(id: ConditionId, scope: ConditionScope, judged: bool) -> Self {
+        Condition {
+            id,
+            scope,
+            judged,
+            verdict: Verdict::Unknown,
+            margin: 0.0,
+            probability: None,
+            detail: String::new(),
+            witness: None,
+            figures: None,
+        }
+    }
+
+    pub(crate) fn unknown(mut self, detail: impl Into<String>) -> Self {
+        self.verdict = Verdict::Unknown;
+        self.margin = 0.0;
+        self.detail = detail.into();
+        self
+    }
+
+    pub(crate) fn decided(mut self, holds: bool, margin: f64, detail: impl Into<String>) -> Self {
+        self.verdict = if holds {
+            Verdict::Holds
+        } else {
+            Verdict::Fails
+        };
+        self.margin = if margin.is_finite() {
+            margin
+        } else if holds {
+            f64::MAX
+        } else {
+            f64::MIN
+        };
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// One attack scenario in the report's pair table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairRow {
+    /// Aggressor id.
+    pub aggressor: String,
+    /// Target id.
+    pub target: String,
+    /// Scope.
+    pub scope: Scope,
+    /// `EU` with equilibrium help.
+    pub eu: f64,
+    /// `EU` without the treaty.
+    pub eu_without: f64,
+    /// The treaty's effect `eu_without − eu`.
+    pub effect: f64,
+    /// Deterred?
+    pub deterred: bool,
+    /// P(deterred) under the prior (with `--samples`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_deterred: Option<f64>,
+    /// Beyond the system's reach?
+    pub beyond_reach: bool,
+    /// Pledged helpers whose trigger can act.
+    pub pledged: Vec<String>,
+    /// Equilibrium helpers.
+    pub equilibrium_helpers: Vec<String>,
+    /// Can an enforcement procedure act against the aggressor?
+    pub enforcement_can_act: bool,
+    /// Procedures that can act against the aggressor.
+    pub procedures_can_act: Vec<String>,
+}
+
+/// The result of [`super::check`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
-    /// The treaty's name.
+    /// Treaty name.
     pub treaty: String,
-    /// One verdict per requested condition, in the order asked.
-    pub conditions: Vec<Verdict>,
+    /// Snapshot year.
+    pub year: i32,
+    /// Year of the capability data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_year: Option<i32>,
+    /// Kind.
+    pub kind: TreatyKind,
+    /// Member ids.
+    pub members: Vec<String>,
+    /// States beyond the system's reach: some member target they could attack profitably even
+    /// if every pledged helper fought for sure.
+    pub preponderant: Vec<String>,
+    /// Mean `|H*| / |pledged|` over scenarios with pledges (Leeds et al. 2000: about 0.75).
+    pub predicted_reliability: Option<f64>,
+    /// Monte Carlo samples behind `probability` / `p_deterred` (0: none).
+    pub samples: usize,
+    /// The verdicts.
+    pub conditions: Vec<Condition>,
+    /// The scenario table (with `pairs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<Vec<PairRow>>,
 }
 
 impl Report {
-    /// The verdict of a condition, if it was checked.
-    pub fn verdict(&self, id: ConditionId) -> Option<&Verdict> {
-        self.conditions.iter().find(|v| v.id == id.as_str())
+    /// The condition for an id and scope.
+    pub fn condition(&self, id: ConditionId, scope: ConditionScope) -> Option<&Condition> {
+        self.conditions
+            .iter()
+            .find(|c| c.id == id && c.scope == scope)
     }
 
-    /// A plain-text table (condition, holds, margin, detail).
-    pub fn to_table(&self) -> String {
-        let mut s = format!("{}\n", self.treaty);
-        s.push_str(&format!(
-            "{:<20} {:<6} {:>12}  {}\n",
-            "condition", "holds", "margin", "detail"
-        ));
-        for v in &self.conditions {
-            s.push_str(&format!(
-                "{:<20} {:<6} {:>12.6}  {}\n",
-                v.id,
-                if v.holds { "yes" } else { "NO" },
-                v.margin,
-                v.detail
-            ));
-        }
-        s
+    /// The verdict for an id and scope (`None` when not computed).
+    pub fn verdict(&self, id: ConditionId, scope: ConditionScope) -> Option<Verdict> {
+        self.condition(id, scope).map(|c| c.verdict)
     }
-}
-
-/// Options of [`check_with`].
-#[derive(Debug, Clone, Copy)]
-pub struct CheckOptions {
-    /// Capability units the model's total capability is divided into for the deterrence DP
-    /// (default [`DEFAULT_RESOLUTION`]); finer is slower and tighter.
-    pub resolution: usize,
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            resolution: DEFAULT_RESOLUTION,
-        }
-    }
-}
-
-/// What every condition shares: the resolved treaty, who the body can act against, and the
-/// sanction each aggressor faces.
-pub(crate) struct Context {
-    pub r: Resolved,
-    pub actions: Vec<ActionAgainst>,
-    /// Sanction cost per aggressor: the treaty's cost when it targets the state and the
-    /// decision rule can act against it (a state that can block the decision is not sanctioned).
-    pub sanction: Vec<f64>,
-    pub opts: CheckOptions,
-}
-
-impl Context {
-    pub fn new(t: &Treaty, opts: CheckOptions) -> Result<Self> {
-        if opts.resolution == 0 {
-            return Err(Error::invalid_argument("the resolution must be at least 1"));
-        }
-        let r = t.resolve()?;
-        let actions: Vec<ActionAgainst> = (0..r.n()).map(|i| can_act_against(&r, i)).collect();
-        let sanction = (0..r.n())
-            .map(|i| {
-                if r.sanctioned[i] && actions[i].can_act {
-                    r.sanction_cost
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        Ok(Context {
-            r,
-            actions,
-            sanction,
-            opts,
-        })
-    }
-}
-
-/// Checks the requested conditions (all of them when `which` is empty).
-///
-/// # Errors
-/// [`Error::Model`] for an invalid treaty; [`Error::Lp`]/[`Error::Numerical`] when an LP
-/// backend fails.
-///
-/// # Example
-/// ```
-/// use covenant::treaty::{check, ConditionId, ObligationKind, StateSet, TreatyBuilder};
-/// let t = TreatyBuilder::new("Pact")
-///     .state("A", 0.3)
-///     .state("B", 0.3)
-///     .non_member("Z", 0.2)
-///     .obligation(ObligationKind::Defense, StateSet::Members, StateSet::Members, StateSet::All)
-///     .build()
-///     .unwrap();
-/// let r = check(&t, &[ConditionId::Deterrence]).unwrap();
-/// assert!(r.conditions[0].holds);
-/// ```
-pub fn check(treaty: &Treaty, which: &[ConditionId]) -> Result<Report> {
-    check_with(treaty, which, CheckOptions::default())
-}
-
-/// [`check`] with options.
-///
-/// # Errors
-/// As [`check`].
-pub fn check_with(treaty: &Treaty, which: &[ConditionId], opts: CheckOptions) -> Result<Report> {
-    let ctx = Context::new(treaty, opts)?;
-    let which: &[ConditionId] = if which.is_empty() {
-        &ConditionId::ALL
-    } else {
-        which
-    };
-    let mut out = Vec::with_capacity(which.len());
-    for &c in which {
-        out.push(match c {
-            ConditionId::Deterrence => conditions::deterrence::verdict(&ctx),
-            ConditionId::Participation => conditions::participation::verdict(&ctx)?,
-            ConditionId::EqualRules => conditions::equal_rules::verdict(&ctx)?,
-            ConditionId::Credibility => conditions::credibility::verdict(&ctx)?,
-            ConditionId::BurdenSharing => conditions::burden_sharing::verdict(&ctx)?,
-            ConditionId::PeacefulResolution => conditions::peaceful_resolution::verdict(&ctx),
-            ConditionId::Liveness => conditions::liveness::verdict(&ctx),
-        });
-    }
-    Ok(Report {
-        treaty: treaty.name.clone(),
-        conditions: out,
-    })
-}
-
-/// Rounds for display in details.
-pub(crate) fn fmt4(x: f64) -> String {
-    format!("{x:.4}")
 }

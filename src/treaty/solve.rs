@@ -1,155 +1,169 @@
-//! `covenant solve`: the games a treaty compiles to, solved.
+//! `solve`: the solutions of a treaty year's compiled games (what `covenant solve` prints).
 
-use super::compile::{bargaining, decision_game, AllianceGame, Bargaining};
-use super::conditions;
-use super::conditions::credibility::ResponseSummary;
-use super::deterrence::PairOutcome;
-use super::model::Treaty;
-use super::report::{CheckOptions, Context};
+use super::analysis::{analyse, response_game};
+use super::conditions::{alliance_game, equal_rules};
+use super::model::{Scope, Treaty};
+use super::report::{Figures, MemberShare, ProcedurePower};
+use super::response::MAX_NORMAL_FORM_RESPONDERS;
+use super::system::System;
+use crate::coop::{least_core, nucleolus, Domain};
 use crate::error::Result;
 use serde::Serialize;
 
-/// Most attack scenarios listed one by one in [`Solutions::responses`]; above it only the
-/// counts are given.
-pub const MAX_LISTED_SCENARIOS: usize = 2000;
-
-/// Power of one voter under the decision rule.
-#[derive(Debug, Clone, Serialize)]
-pub struct VoterPower {
-    /// State id.
-    pub id: String,
-    /// Shapley–Shubik index.
-    pub shapley_shubik: Option<f64>,
-    /// Normalised Banzhaf index.
-    pub banzhaf: Option<f64>,
+/// The response game of the scenario where aggression pays most, solved and certified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseSolution {
+    /// Scope.
+    pub scope: Scope,
+    /// Aggressor id.
+    pub aggressor: String,
+    /// Target id.
+    pub target: String,
+    /// Pledged responders.
+    pub responders: Vec<String>,
+    /// The selected equilibrium's helpers.
+    pub helpers: Vec<String>,
+    /// Regret of the selected profile, computed by [`crate::verify`] on the compiled normal
+    /// form (responders ≤ 12), else by the response game's own deviation check.
+    pub regret: f64,
+    /// Whether `regret` comes from the independent checker.
+    pub certified: bool,
+    /// Uniform reneging cost making every pledge an equilibrium.
+    pub r_star: f64,
 }
 
-/// A member's share of the alliance game's value.
-#[derive(Debug, Clone, Serialize)]
-pub struct MemberShare {
-    /// State id.
-    pub id: String,
-    /// Its own security gain minus its own expected burden.
-    pub share: f64,
+/// The alliance game of one scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllianceSolution {
+    /// Scope.
+    pub scope: Scope,
+    /// `v(M)`.
+    pub value: f64,
+    /// Least-core ε (preimputations).
+    pub epsilon: f64,
+    /// Nucleolus, natural shares and outside options.
+    pub shares: Vec<MemberShare>,
+    /// Whether the nucleolus passes Kohlberg's criterion.
+    pub kohlberg: bool,
 }
 
-/// What [`solve`] returns.
-#[derive(Debug, Clone, Serialize)]
+/// The result of [`solve`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Solutions {
-    /// The treaty's name.
+    /// Treaty name.
     pub treaty: String,
-    /// Number of attack scenarios (aggressor, member target).
+    /// Year.
+    pub year: i32,
+    /// Scenarios analysed.
     pub scenarios: usize,
-    /// Scenarios in which the pledge profile is a Nash equilibrium of the response game.
-    pub pledges_are_equilibrium: usize,
-    /// Scenarios in which nobody helping is a Nash equilibrium.
-    pub abandonment_is_equilibrium: usize,
-    /// Per-scenario response-game summaries (when at most [`MAX_LISTED_SCENARIOS`]).
-    pub responses: Option<Vec<ResponseSummary>>,
-    /// The alliance game's value `v(M)` and each member's natural share.
-    pub alliance_value: f64,
-    /// Natural allocation of the alliance game.
-    pub alliance_shares: Vec<MemberShare>,
-    /// Nucleolus of the alliance game (a fair division of its value), for at most
-    /// `MAX_NUCLEOLUS_MEMBERS` (12) members and a non-negative `v(N)` (imputations exist).
-    pub nucleolus: Option<Vec<MemberShare>>,
-    /// Power of each voter in the decision body.
-    pub power: Vec<VoterPower>,
-    /// Bargaining problems of the dispute dyads.
-    pub bargaining: Vec<Bargaining>,
+    /// Voting power per procedure.
+    pub power: Vec<ProcedurePower>,
+    /// Alliance games (members ≤ 64).
+    pub alliance: Vec<AllianceSolution>,
+    /// Worst response game per scope.
+    pub responses: Vec<ResponseSolution>,
 }
 
-/// Solves the games a treaty compiles to: the response game of every attack scenario
-/// (equilibria reached from the pledges, pledge and abandonment equilibrium checks), the
-/// alliance game's natural allocation, the decision rule's power indices, and each dyad's
-/// bargaining solutions.
+/// Solves the games of one treaty year: voting power per procedure, the alliance game's least
+/// core and nucleolus per scope, and the response game of the worst scenario per scope with
+/// its certificate.
 ///
 /// # Errors
 /// As [`super::check`].
-pub fn solve(treaty: &Treaty) -> Result<Solutions> {
-    let ctx = Context::new(treaty, CheckOptions::default())?;
-    let r = &ctx.r;
-    let s = conditions::credibility::summaries(&ctx)?;
-    let g = AllianceGame::new(r)?;
-    let shares = g.own_shares_of(&vec![true; g.members.len()]);
-    let dg = decision_game(r)?;
-    let ss = conditions::equal_rules::shapley_shubik(&ctx)?;
-    let bz = match crate::coop::banzhaf_power(&dg.voting) {
-        Ok(b) => Some(b.normalized_f64()),
-        Err(crate::Error::TooLarge(_)) => None,
-        Err(e) => return Err(e),
+pub fn solve(treaty: &Treaty, year: Option<i32>) -> Result<Solutions> {
+    let sys = System::new(treaty, year)?;
+    let a = analyse(&sys);
+    let power = match equal_rules(&sys)?.figures {
+        Some(Figures::EqualRules(p)) => p,
+        _ => Vec::new(),
     };
-    // v({i}) = 0, so imputations exist iff v(N) ≥ 0.
-    let nucleolus = if g.members.len() <= conditions::participation::MAX_NUCLEOLUS_MEMBERS
-        && shares.iter().sum::<f64>() >= 0.0
-    {
-        Some(crate::coop::nucleolus(&g)?.allocation)
-    } else {
-        None
-    };
+    let mut alliance = Vec::new();
+    let mut responses = Vec::new();
+    for scope in Scope::BOTH {
+        if let Ok((g, players)) = alliance_game(&sys, &a, scope) {
+            if players.len() >= 2 && a.scenarios.iter().any(|s| s.scope == scope) {
+                if let (Ok(lc), Ok(nu)) = (least_core(&g, Domain::Preimputations), nucleolus(&g)) {
+                    let nat = g.natural_allocation();
+                    alliance.push(AllianceSolution {
+                        scope,
+                        value: g.value_of(if players.len() == 64 {
+                            u64::MAX
+                        } else {
+                            (1u64 << players.len()) - 1
+                        }),
+                        epsilon: lc.epsilon,
+                        shares: players
+                            .iter()
+                            .enumerate()
+                            .map(|(q, &k)| MemberShare {
+                                id: sys.ids[k].clone(),
+                                natural: nat[q],
+                                transfer: 0.0,
+                                outside: 0.0,
+                                nucleolus: Some(nu.allocation[q]),
+                            })
+                            .collect(),
+                        kohlberg: nu.kohlberg,
+                    });
+                }
+            }
+        }
+        let worst = a
+            .scenarios
+            .iter()
+            .filter(|s| s.scope == scope && !s.pledged.is_empty() && !s.beyond_reach())
+            .max_by(|x, y| x.eu.eu.total_cmp(&y.eu.eu));
+        if let Some(s) = worst {
+            let g = response_game(&sys, &a, s);
+            let eq = g.select_equilibrium();
+            let (regret, certified) = if g.responders.len() <= MAX_NORMAL_FORM_RESPONDERS {
+                let nf = g.to_normal_form()?;
+                let profile: Vec<Vec<f64>> = eq
+                    .iter()
+                    .map(|&h| if h { vec![1.0, 0.0] } else { vec![0.0, 1.0] })
+                    .collect();
+                (crate::verify::regret(&nf, &profile)?, true)
+            } else {
+                let r = (0..eq.len())
+                    .map(|k| {
+                        let gain = g.gain_from_helping(k, &eq);
+                        if eq[k] {
+                            -gain
+                        } else {
+                            gain
+                        }
+                    })
+                    .fold(0.0, f64::max);
+                (r, false)
+            };
+            responses.push(ResponseSolution {
+                scope,
+                aggressor: sys.ids[s.aggressor].clone(),
+                target: sys.ids[s.target].clone(),
+                responders: g
+                    .responders
+                    .iter()
+                    .map(|r| sys.ids[r.state].clone())
+                    .collect(),
+                helpers: g
+                    .responders
+                    .iter()
+                    .zip(&eq)
+                    .filter(|(_, &h)| h)
+                    .map(|(r, _)| sys.ids[r.state].clone())
+                    .collect(),
+                regret,
+                certified,
+                r_star: s.r_star,
+            });
+        }
+    }
     Ok(Solutions {
         treaty: treaty.name.clone(),
-        scenarios: s.len(),
-        pledges_are_equilibrium: s
-            .iter()
-            .filter(|x| x.responders > 0 && x.pledge_regret <= crate::Tolerance::DEFAULT.abs)
-            .count(),
-        abandonment_is_equilibrium: s.iter().filter(|x| x.abandonment_is_equilibrium).count(),
-        alliance_value: shares.iter().sum(),
-        alliance_shares: g
-            .members
-            .iter()
-            .zip(&shares)
-            .map(|(&k, &x)| MemberShare {
-                id: r.states[k].id.clone(),
-                share: x,
-            })
-            .collect(),
-        nucleolus: nucleolus.map(|nu| {
-            g.members
-                .iter()
-                .zip(nu)
-                .map(|(&k, x)| MemberShare {
-                    id: r.states[k].id.clone(),
-                    share: x,
-                })
-                .collect()
-        }),
-        responses: (s.len() <= MAX_LISTED_SCENARIOS).then_some(s),
-        power: dg
-            .body
-            .iter()
-            .enumerate()
-            .map(|(p, &k)| VoterPower {
-                id: r.states[k].id.clone(),
-                shapley_shubik: ss.as_ref().map(|v| v[p]),
-                banzhaf: bz.as_ref().map(|v| v[p]),
-            })
-            .collect(),
-        bargaining: r
-            .disputes
-            .iter()
-            .map(|&(a, b)| bargaining(r, a, b))
-            .collect(),
+        year: sys.year(),
+        scenarios: a.scenarios.len(),
+        power,
+        alliance,
+        responses,
     })
-}
-
-/// Every attack scenario's expected payoff of aggression (the deterrence DP), in the order
-/// member target, then aggressor.
-///
-/// # Errors
-/// As [`super::check`].
-pub fn deterrence_pairs(treaty: &Treaty, opts: CheckOptions) -> Result<Vec<PairOutcome>> {
-    let ctx = Context::new(treaty, opts)?;
-    Ok(conditions::deterrence::pairs(&ctx))
-}
-
-/// The lowest uniform reliability at which every aggression is deterred (`None`: not even
-/// certain help deters).
-///
-/// # Errors
-/// As [`super::check`].
-pub fn lowest_reliability(treaty: &Treaty, opts: CheckOptions) -> Result<Option<f64>> {
-    let ctx = Context::new(treaty, opts)?;
-    Ok(conditions::deterrence::lowest_reliability(&ctx))
 }

@@ -1,13 +1,24 @@
 //! `covenant check` and `covenant solve`: treaty models.
 
 use super::output::{num, outln, print_json, Format, Table};
-use clap::Args;
-use covenant::treaty::{self, ConditionId};
+use clap::{Args, ValueEnum};
+use covenant::treaty::{self, CheckOptions, Condition, ConditionId, Report, Scope, Witness};
 use covenant::Result;
 use std::path::PathBuf;
 
 fn parse_condition(s: &str) -> std::result::Result<ConditionId, String> {
-    s.parse::<ConditionId>().map_err(|e| e.to_string())
+    ConditionId::parse(s)
+}
+
+/// Scope filter of `covenant check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Non-member aggressors.
+    External,
+    /// Member aggressors.
+    Internal,
+    /// Both.
+    All,
 }
 
 /// Arguments of `covenant check`.
@@ -15,10 +26,25 @@ fn parse_condition(s: &str) -> std::result::Result<ConditionId, String> {
 pub struct CheckArgs {
     /// The treaty model (TOML; see models/TEMPLATE.toml).
     pub model: PathBuf,
+    /// Snapshot year (default: the latest in the model).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Aggressor scope.
+    #[arg(long, value_enum, default_value_t = ScopeArg::All)]
+    pub scope: ScopeArg,
     /// Comma-separated condition ids (default: all): deterrence, participation, equal_rules,
-    /// credibility, burden_sharing, peaceful_resolution, liveness.
+    /// credibility, burden_sharing, peaceful_settlement, liveness.
     #[arg(long, value_delimiter = ',', value_parser = parse_condition)]
     pub condition: Vec<ConditionId>,
+    /// Monte Carlo samples under the model's [prior] (P(holds), P(deterred)).
+    #[arg(long, default_value_t = 0)]
+    pub samples: usize,
+    /// Seed of the Monte Carlo draws.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// List every attack scenario (aggressor, member target).
+    #[arg(long)]
+    pub pairs: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -27,34 +53,211 @@ pub struct CheckArgs {
 /// Runs `covenant check`.
 pub fn check(args: &CheckArgs) -> Result<()> {
     let t = treaty::load_treaty(&args.model)?;
-    let which: Vec<ConditionId> = if args.condition.is_empty() {
-        ConditionId::ALL.to_vec()
-    } else {
-        args.condition.clone()
+    let mut conditions = args.condition.clone();
+    conditions.sort();
+    conditions.dedup();
+    let opts = CheckOptions {
+        year: args.year,
+        scope: match args.scope {
+            ScopeArg::External => Some(Scope::External),
+            ScopeArg::Internal => Some(Scope::Internal),
+            ScopeArg::All => None,
+        },
+        conditions,
+        pairs: args.pairs,
+        samples: args.samples,
+        seed: args.seed,
     };
-    let report = treaty::check(&t, &which)?;
+    let report = treaty::check(&t, &opts)?;
     match args.format {
         Format::Json => print_json(&report),
         Format::Table => {
-            outln!("{}", report.treaty);
-            let mut table = Table::new(["condition", "verdict", "margin", "detail"]);
-            for v in &report.conditions {
-                table.row([
-                    v.id.to_string(),
-                    if v.holds { "holds" } else { "FAILS" }.to_string(),
-                    num(v.margin),
-                    v.detail.clone(),
-                ]);
-            }
-            table.print();
-            for v in report.conditions.iter().filter(|v| !v.holds) {
-                if let Some(w) = &v.witness {
-                    outln!("witness for {}: {w}", v.id);
-                }
-            }
+            print_report(&report);
             Ok(())
         }
     }
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(3)).collect();
+        out.push_str("...");
+        out
+    }
+}
+
+fn print_report(r: &Report) {
+    outln!(
+        "{} ({}, {}; {} members{})",
+        r.treaty,
+        r.year,
+        r.kind.as_str(),
+        r.members.len(),
+        r.data_year
+            .filter(|d| *d != r.year)
+            .map_or(String::new(), |d| format!(", capabilities of {d}"))
+    );
+    if !r.preponderant.is_empty() {
+        outln!(
+            "beyond the system's reach (preponderant): {}",
+            clip(&r.preponderant.join(", "), 80)
+        );
+    }
+    if let Some(p) = r.predicted_reliability {
+        outln!("predicted reliability |H*|/|pledged|: {p:.2} (Leeds et al. 2000: about 0.75)");
+    }
+    let sampled = r.samples > 0;
+    let mut head = vec!["condition", "scope", "verdict", "margin"];
+    if sampled {
+        head.push("P(holds)");
+    }
+    head.push("reason");
+    let mut table = Table::new(head);
+    for c in &r.conditions {
+        let verdict = match (c.verdict, c.judged) {
+            (v, true) => v.as_str().to_uppercase(),
+            (v, false) => format!("({v})"),
+        };
+        let mut row = vec![
+            c.id.to_string(),
+            c.scope.as_str().to_string(),
+            verdict,
+            num(c.margin),
+        ];
+        if sampled {
+            row.push(c.probability.map_or("-".into(), |p| format!("{p:.2}")));
+        }
+        row.push(clip(&c.detail, if sampled { 62 } else { 72 }));
+        table.row(row);
+    }
+    table.print();
+    outln!("(a verdict in parentheses is for a scope the treaty's kind does not promise)");
+    for c in r.conditions.iter().filter(|c| c.witness.is_some()) {
+        outln!("{}", clip(&witness_prose(c), 120));
+    }
+    if let Some(pairs) = &r.pairs {
+        let mut t = Table::new([
+            "aggressor",
+            "target",
+            "scope",
+            "EU",
+            "EU w/o",
+            "deterred",
+            "helpers",
+        ]);
+        for p in pairs {
+            t.row([
+                p.aggressor.clone(),
+                p.target.clone(),
+                p.scope.as_str().to_string(),
+                num(p.eu),
+                num(p.eu_without),
+                match p.p_deterred {
+                    Some(q) => format!("{q:.2}"),
+                    None => if p.deterred { "yes" } else { "no" }.to_string(),
+                },
+                format!("{}/{}", p.equilibrium_helpers.len(), p.pledged.len()),
+            ]);
+        }
+        t.print();
+    }
+}
+
+fn witness_prose(c: &Condition) -> String {
+    let head = format!("{} ({}): ", c.id, c.scope.as_str());
+    let body = match &c.witness {
+        Some(Witness::Deterrence(w)) => format!(
+            "{} attacking {} expects {:+.3} ({:+.3} without the treaty); {} of {} pledged \
+             helpers fight in equilibrium; enforcement {}",
+            w.scenario.aggressor,
+            w.scenario.target,
+            w.scenario.eu,
+            w.scenario.eu_without,
+            w.helpers.len(),
+            w.pledged,
+            if w.enforcement_can_act {
+                "can act"
+            } else {
+                "cannot act"
+            }
+        ),
+        Some(Witness::Credibility(w)) => format!(
+            "against {} attacking {}, the promise would give EU {:+.3} but equilibrium help \
+             gives {:+.3}; defectors: {}",
+            w.scenario.aggressor,
+            w.scenario.target,
+            w.eu_promise,
+            w.scenario.eu,
+            w.defectors.join(", ")
+        ),
+        Some(Witness::Participation(w)) => {
+            if w.blocking_coalition.is_empty() {
+                format!("better off outside: {}", w.better_outside.join(", "))
+            } else {
+                format!("blocking coalition: {}", w.blocking_coalition.join(", "))
+            }
+        }
+        Some(Witness::EqualRules(w)) => {
+            let mut parts: Vec<String> = w
+                .judges_in_own_cause
+                .iter()
+                .map(|(p, v)| {
+                    format!(
+                        "in `{p}` {} can block action against themselves",
+                        v.join(", ")
+                    )
+                })
+                .collect();
+            if !w.non_reciprocal.is_empty() {
+                parts.push(format!("non-reciprocal: {}", w.non_reciprocal.join(", ")));
+            }
+            parts.join("; ")
+        }
+        Some(Witness::BurdenSharing(w)) => format!(
+            "binding threat {} against {}{}",
+            w.binding_threat.0,
+            w.binding_threat.1,
+            if w.unmet > 0 {
+                format!("; {} threats cannot be met at all", w.unmet)
+            } else {
+                String::new()
+            }
+        ),
+        Some(Witness::PeacefulSettlement(w)) => format!(
+            "{} vs {}: outcome {:.2} against range [{:.2}, {:.2}] (p {:.2}); risk-return war \
+             probability {:.2}",
+            w.dispute.0, w.dispute.1, w.outcome, w.range.0, w.range.1, w.p, w.war_probability
+        ),
+        Some(Witness::Liveness(w)) => {
+            let blocks: Vec<String> = w
+                .blocked_by
+                .iter()
+                .map(|(p, b)| {
+                    let who: Vec<String> = b
+                        .iter()
+                        .map(|x| {
+                            if x.members.is_empty() {
+                                format!("{:?} of {}", x.kind, x.size)
+                            } else {
+                                format!("{:?} {}", x.kind, x.members.join("+"))
+                            }
+                        })
+                        .collect();
+                    format!("`{p}`: {}", who.join(", "))
+                })
+                .collect();
+            format!(
+                "nothing can act against {} ({}); blocked aggressors: {}",
+                w.aggressor,
+                blocks.join("; "),
+                w.blocked_aggressors.join(", ")
+            )
+        }
+        None => String::new(),
+    };
+    head + &body
 }
 
 /// Arguments of `covenant solve`.
@@ -62,6 +265,9 @@ pub fn check(args: &CheckArgs) -> Result<()> {
 pub struct SolveArgs {
     /// The treaty model (TOML).
     pub model: PathBuf,
+    /// Snapshot year (default: the latest).
+    #[arg(long)]
+    pub year: Option<i32>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -70,33 +276,68 @@ pub struct SolveArgs {
 /// Runs `covenant solve`.
 pub fn solve(args: &SolveArgs) -> Result<()> {
     let t = treaty::load_treaty(&args.model)?;
-    let s = treaty::solve(&t)?;
+    let s = treaty::solve(&t, args.year)?;
     match args.format {
         Format::Json => print_json(&s),
         Format::Table => {
-            outln!("{}", s.treaty);
             outln!(
-                "response games: {} attack scenarios; pledges an equilibrium in {}, \
-                 abandonment an equilibrium in {}",
-                s.scenarios,
-                s.pledges_are_equilibrium,
-                s.abandonment_is_equilibrium
+                "{} ({}): {} attack scenarios",
+                s.treaty,
+                s.year,
+                s.scenarios
             );
-            outln!("alliance value v(M) = {}", num(s.alliance_value));
-            let mut shares = Table::new(["member", "nucleolus share"]);
-            for m in &s.alliance_shares {
-                shares.row([m.id.clone(), num(m.share)]);
+            for r in &s.responses {
+                outln!(
+                    "response game, worst {} scenario {} -> {}: {} of {} pledgers help; regret \
+                     {} ({}); R* {}",
+                    r.scope,
+                    r.aggressor,
+                    r.target,
+                    r.helpers.len(),
+                    r.responders.len(),
+                    num(r.regret),
+                    if r.certified {
+                        "checked by verify"
+                    } else {
+                        "deviation check"
+                    },
+                    num(r.r_star)
+                );
             }
-            shares.print();
-            if !s.power.is_empty() {
-                let mut power = Table::new(["voter", "Shapley–Shubik"]);
-                for p in &s.power {
-                    power.row([
-                        p.id.clone(),
-                        p.shapley_shubik.map_or_else(|| "-".into(), num),
+            for a in &s.alliance {
+                outln!(
+                    "alliance game ({}): v(M) = {}, least-core e = {}, nucleolus passes \
+                     Kohlberg: {}",
+                    a.scope,
+                    num(a.value),
+                    num(a.epsilon),
+                    a.kohlberg
+                );
+                let mut shares = Table::new(["member", "nucleolus", "natural share"]);
+                for m in &a.shares {
+                    shares.row([
+                        m.id.clone(),
+                        m.nucleolus.map_or("-".into(), num),
+                        num(m.natural),
                     ]);
                 }
+                shares.print();
+            }
+            for p in &s.power {
+                outln!(
+                    "voting power in `{}` (Gini {:.3}, max/min {}):",
+                    p.procedure,
+                    p.gini,
+                    num(p.max_min)
+                );
+                let mut power = Table::new(["voter", "Shapley-Shubik", "Banzhaf (normalised)"]);
+                for v in p.power.iter().take(20) {
+                    power.row([v.id.clone(), num(v.shapley_shubik), num(v.banzhaf)]);
+                }
                 power.print();
+                if p.power.len() > 20 {
+                    outln!("... {} more voters (see --format json)", p.power.len() - 20);
+                }
             }
             Ok(())
         }
