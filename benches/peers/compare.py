@@ -32,8 +32,10 @@ PEER_TIMEOUT = {("nashpy", "lemke_howson"): 20.0}
 # What is compared. Each row: (bench file, criterion group, id, instance file or None for a
 # game covenant's bench generates itself, [(peer, method), ...], agreement kind or None).
 NONCOOP_LH = ["bimatrix_10x10_0", "bimatrix_20x20_0", "bimatrix_50x50_0", "bimatrix_100x100_0",
-              "bimatrix_100x100_1"]
+              "bimatrix_100x100_1", "zerosum_300x300_0"]
 NONCOOP_ENUM = ["bimatrix_5x5_0", "bimatrix_10x10_0", "bimatrix_10x10_1", "bimatrix_10x10_2"]
+# Full runs only: lrsnash takes minutes here (give it --timeout 300), Gambit's enummixed longer.
+NONCOOP_ENUM_LARGE = ["bimatrix_20x20_0", "bimatrix_20x20_1"]
 ZERO_SUM = ["zerosum_10x10_0", "zerosum_100x100_0", "zerosum_300x300_0"]
 PURE = ["bimatrix_100x100_0", "bimatrix_100x100_1"]
 COOP_NS = ["n10", "n12", "n14", "n16"]
@@ -52,10 +54,15 @@ def instances(quick):
                      [("gambit", "lcp1_dbl"), ("quantecon", "lemke_howson"),
                       ("nashpy", "lemke_howson")], "one_eq"))
     for g in en:
-        peers = [("gambit", "enummixed_dbl"), ("quantecon", "vertex_enumeration")]
+        peers = [("gambit", "enummixed_dbl"), ("quantecon", "vertex_enumeration"),
+                 ("lrsnash", "enumerate_gmp")]
         if g.startswith("bimatrix_5x5"):  # Nashpy's vertex enumeration takes > 60 s at 10x10
             peers.append(("nashpy", "vertex_enumeration"))
         rows.append(("bimatrix", "enumerate", g, f"noncoop/{g}.json", peers, "all_eq"))
+    for g in ([] if quick else NONCOOP_ENUM_LARGE):
+        rows.append(("bimatrix", "enumerate", g, f"noncoop/{g}.json",
+                     [("lrsnash", "enumerate_gmp"), ("quantecon", "vertex_enumeration")],
+                     "all_eq"))
     for g in zs:
         peers = [("scipy", "linprog_highs"), ("nashpy", "linear_program")]
         if not quick:
@@ -155,6 +162,8 @@ def peer_callable(peer, method, game):
                            bounds=[(0, None)] * m + [(None, None)], method="highs")
         return solve, lambda res: [[list(map(float, res.x[:m])),
                                     list(map(float, -res.ineqlin.marginals))]]
+    if peer == "lrsnash":
+        return lrsnash_callable(A, B)
     if peer == "coopgame":
         import coopgame as cg
         if method.startswith("power_"):
@@ -177,14 +186,56 @@ def peer_callable(peer, method, game):
     raise ValueError(f"unknown peer {peer}")
 
 
+def lrsnash_callable(A, B):
+    """lrsnash (lrslib, GMP exact arithmetic) on the game written in its input format; the time
+    includes starting the process (about a millisecond)."""
+    import tempfile
+    from fractions import Fraction
+    m, n = len(A), len(A[0])
+
+    def num(x):
+        f = Fraction(x)  # exact: every float is a dyadic rational
+        return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+    text = f"{m} {n}\n\n" + "\n".join(" ".join(num(x) for x in r) for r in A) + "\n\n" + \
+        "\n".join(" ".join(num(x) for x in r) for r in B) + "\n"
+    fd, path = tempfile.mkstemp(suffix=".lrsnash")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+    def solve():
+        return subprocess.run(["lrsnash", path], capture_output=True, text=True,
+                              check=True).stdout
+
+    def post(out):
+        # Each block: one "2 y... payoff" line, then "1 x... payoff" lines (one per extreme x
+        # that forms an equilibrium with that y).
+        eqs, y = [], None
+        for line in out.splitlines():
+            parts = line.split()
+            if not parts or parts[0] not in ("1", "2"):
+                continue
+            vals = [float(Fraction(t)) for t in parts[1:]]
+            if parts[0] == "2":
+                y = vals[:n]
+            elif y is not None:
+                eqs.append([vals[:m], y])
+        return eqs
+    return solve, post
+
+
 def peer_worker(task_json):
     task = json.loads(task_json)
-    try:
-        __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
-                    "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
-    except ImportError as e:
-        print(json.dumps({"status": "not installed", "note": str(e)}))
-        return
+    if task["peer"] == "lrsnash":
+        if shutil.which("lrsnash") is None:
+            print(json.dumps({"status": "not installed", "note": "apt-get install lrslib"}))
+            return
+    else:
+        try:
+            __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
+                        "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
+        except ImportError as e:
+            print(json.dumps({"status": "not installed", "note": str(e)}))
+            return
     with open(task["path"]) as f:
         game = json.load(f)
     game["_path"] = task["path"]
