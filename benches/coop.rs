@@ -55,7 +55,31 @@ fn games() -> Vec<(String, TuGame)> {
         }
     }
     out.push(("random_n20".into(), random_game(20, 20_260_420)));
+    for n in [18, 20, 22] {
+        for kind in ["convex", "random"] {
+            let stem = format!("{kind}_n{n}");
+            if let Some(g) = generated_game(&stem) {
+                out.push((stem, g));
+            }
+        }
+    }
     out
+}
+
+/// A game that `benches/peers/compare.py` generated beyond the reference files (n = 18, 20,
+/// 22) into `<target>/peers/coop/`, or `None` when it has not been generated.
+fn generated_game(stem: &str) -> Option<TuGame> {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target").to_string());
+    let text = std::fs::read_to_string(format!("{target}/peers/coop/{stem}.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let n = v["n"].as_u64()? as usize;
+    let vals = v["v"]
+        .as_array()?
+        .iter()
+        .map(|x| x.as_f64())
+        .collect::<Option<Vec<_>>>()?;
+    TuGame::new(n, vals).ok()
 }
 
 type Solver = fn(&TuGame) -> covenant::Result<covenant::coop::Nucleolus>;

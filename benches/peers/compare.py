@@ -39,6 +39,10 @@ NONCOOP_ENUM_LARGE = ["bimatrix_20x20_0", "bimatrix_20x20_1"]
 ZERO_SUM = ["zerosum_10x10_0", "zerosum_100x100_0", "zerosum_300x300_0"]
 PURE = ["bimatrix_100x100_0", "bimatrix_100x100_1"]
 COOP_NS = ["n10", "n12", "n14", "n16"]
+# Full runs only: generated here (the peers' generator, seeded) into <target>/peers/coop/, where
+# benches/coop.rs reads them too.
+COOP_LARGE_NS = [18, 20, 22]
+COOP_LARGE_KINDS = ["convex", "random"]
 COOP_KINDS = ["convex", "random", "superadditive", "synergy"]
 
 
@@ -76,6 +80,11 @@ def instances(quick):
         for k in kinds:
             g = f"{k}_{n}"
             rows.append(("coop", "nucleolus", g, f"coop/{g}.json",
+                         [("coopgame", "nucleolus")], "nucleolus"))
+    for n in ([] if quick else COOP_LARGE_NS):
+        for k in COOP_LARGE_KINDS:
+            g = f"{k}_n{n}"
+            rows.append(("coop", "nucleolus", g, f"gen:coop/{g}.json",
                          [("coopgame", "nucleolus")], "nucleolus"))
     for n in ns:
         g = f"convex_{n}"
@@ -221,6 +230,44 @@ def lrsnash_callable(A, B):
                 eqs.append([vals[:m], y])
         return eqs
     return solve, post
+
+
+def make_coop_game(kind, n):
+    """The peers' generator of TU games (shared/peers/coop_peers.py, seeded numpy PCG64), for
+    the kinds compared beyond the reference files' n = 16."""
+    import numpy as np
+    kinds = ["synergy", "superadditive", "convex", "random"]
+    seed = 20240917 + 1000 * kinds.index(kind) + n
+    rng = np.random.default_rng(seed)
+    N = 1 << n
+    masks = np.arange(N, dtype=np.int64)
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(np.int64)
+    size = bits.sum(1)
+    w = rng.integers(1, 21, n)
+    A = bits @ w
+    if kind == "convex":  # additive + non-negative pair synergies + unanimity games
+        E = np.zeros(N, dtype=np.int64)
+        for i in range(n):
+            for j in range(i + 1, n):
+                if rng.random() < 0.3:
+                    E += rng.integers(1, 6) * (bits[:, i] & bits[:, j])
+        U = np.zeros(N, dtype=np.int64)
+        for _ in range(n):
+            k = int(rng.integers(2, 5))
+            P = rng.choice(n, size=min(k, n), replace=False)
+            pm = int(sum(1 << int(p) for p in P))
+            U += int(rng.integers(1, 21)) * ((masks & pm) == pm)
+        v = A + E + U
+    elif kind == "random":  # v(S) ~ U{0..10|S|}, v(N) raised to keep imputations non-empty
+        v = rng.integers(0, 10 * size + 1)
+        single = sum(int(v[1 << i]) for i in range(n))
+        v[N - 1] = max(int(v[N - 1]), single)
+    else:
+        raise ValueError(kind)
+    v = v.astype(np.int64)
+    v[0] = 0
+    return {"n": n, "v": [int(x) for x in v], "kind": kind, "seed": seed,
+            "generator": "compare.py make_coop_game (numpy default_rng PCG64)"}
 
 
 def peer_worker(task_json):
@@ -470,7 +517,19 @@ def main():
             return None
         if rel.startswith("models:"):
             return os.path.join(REPO, "models", rel[len("models:"):])
+        if rel.startswith("gen:"):
+            return os.path.join(target_dir(), "peers", rel[len("gen:"):])
         return os.path.join(shared, "reference", rel)
+
+    for _, _, gid, rel, _, _ in rows:
+        if rel and rel.startswith("gen:") and not os.path.exists(resolve(rel)):
+            if not python:
+                sys.exit(f"{gid} must be generated with numpy: pass --venv DIR or --python EXE")
+            kind, n = gid.rsplit("_n", 1)
+            os.makedirs(os.path.dirname(resolve(rel)), exist_ok=True)
+            log(f"generating {resolve(rel)}")
+            subprocess.run([python, os.path.abspath(__file__), "--gen-coop", kind, n,
+                            resolve(rel)], check=True)
 
     peer_results = {}
     if not args.no_peers:
@@ -529,5 +588,8 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--peer-worker":
         peer_worker(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--gen-coop":
+        with open(sys.argv[4], "w") as f:
+            json.dump(make_coop_game(sys.argv[2], int(sys.argv[3])), f)
     else:
         main()
