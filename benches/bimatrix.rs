@@ -68,7 +68,12 @@ fn bench_lemke_howson(c: &mut Criterion) {
 }
 
 fn bench_enumerate(c: &mut Criterion) {
-    for stem in ["bimatrix_10x10_0", "bimatrix_10x10_1"] {
+    for stem in [
+        "bimatrix_5x5_0",
+        "bimatrix_10x10_0",
+        "bimatrix_10x10_1",
+        "bimatrix_10x10_2",
+    ] {
         let g = reference(stem);
         c.bench_function(&format!("enumerate/{stem}"), |b| {
             b.iter(|| enumerate_extreme(black_box(&g)).expect("enumeration"))
@@ -92,7 +97,7 @@ fn bench_enumerate_large(c: &mut Criterion) {
         ..EnumerateOptions::default()
     };
     group.bench_function("random_25x25_first_100k_bases", |b| {
-        b.iter(|| enumerate_extreme_with(black_box(&g), &opts).expect("enumeration"))
+        b.iter(|| enumerate_extreme_with(black_box(&g), &opts, None).expect("enumeration"))
     });
     group.finish();
 }

@@ -95,6 +95,7 @@ def instances(quick):
         rows.append(("power", group, "un_security_council", "models:coop/un_security_council.json",
                      [("coopgame", "power_" + group)], None))
         rows.append(("power", group, "wvg_200_w1000", None, [], None))
+    rows.append(("power", "banzhaf_power", "imf_like_190", None, [], None))
     return rows
 
 
@@ -216,18 +217,22 @@ def lrsnash_callable(A, B):
                               check=True).stdout
 
     def post(out):
-        # Each block: one "2 y... payoff" line, then "1 x... payoff" lines (one per extreme x
-        # that forms an equilibrium with that y).
-        eqs, y = [], None
-        for line in out.splitlines():
+        # Blank-line separated blocks of "2 y... payoff" and "1 x... payoff" lines: every x of
+        # a block forms an extreme equilibrium with every y of it (a bipartite clique).
+        eqs, xs, ys = [], [], []
+        for line in out.splitlines() + [""]:
             parts = line.split()
-            if not parts or parts[0] not in ("1", "2"):
+            if not parts:
+                eqs += [[x, y] for y in ys for x in xs]
+                xs, ys = [], []
+                continue
+            if parts[0] not in ("1", "2"):
                 continue
             vals = [float(Fraction(t)) for t in parts[1:]]
             if parts[0] == "2":
-                y = vals[:n]
-            elif y is not None:
-                eqs.append([vals[:m], y])
+                ys.append(vals[:n])
+            else:
+                xs.append(vals[:m])
         return eqs
     return solve, post
 

@@ -162,7 +162,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let ends = traverse(tp, tq, m, n, cap)?;
+        let ends = traverse(tp, tq, m, n, cap, lh_path_float)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -189,7 +189,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let ends = traverse(tp, tq, m, n, cap)?;
+    let ends = traverse(tp, tq, m, n, cap, lh_path)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -197,9 +197,19 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     Ok(dedup_sorted(out))
 }
 
+/// A path follower: [`lh_path`], or [`lh_path_float`] for float tableaux.
+type PathFn<T> = fn(&mut T, &mut T, usize, usize) -> Result<()>;
+
 /// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
 /// tableau pairs of the (non-artificial) equilibria, distinct by basis.
-fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<Vec<(T, T)>> {
+fn traverse<T: Tableau>(
+    tp: T,
+    tq: T,
+    m: usize,
+    n: usize,
+    cap: usize,
+    path: PathFn<T>,
+) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
         let mut kp = tp.basis().to_vec();
         kp.sort_unstable();
@@ -214,7 +224,7 @@ fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<
     while let Some((tp, tq)) = queue.pop_front() {
         for label in 0..m + n {
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
-            lh_path(&mut p2, &mut q2, label, cap)?;
+            path(&mut p2, &mut q2, label, cap)?;
             if seen.insert(key(&p2, &q2)) {
                 found.push((p2.clone(), q2.clone()));
                 queue.push_back((p2, q2));
