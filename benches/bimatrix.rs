@@ -2,7 +2,9 @@
 //! games (compare with ../shared/peers/noncoop_results.csv) and a seeded random 300x300 game.
 
 use covenant::game::Bimatrix;
-use covenant::noncoop::{enumerate_extreme, lemke_howson};
+use covenant::noncoop::{
+    enumerate_extreme, enumerate_extreme_with, lemke_howson, EnumerateOptions,
+};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use std::hint::black_box;
@@ -66,7 +68,12 @@ fn bench_lemke_howson(c: &mut Criterion) {
 }
 
 fn bench_enumerate(c: &mut Criterion) {
-    for stem in ["bimatrix_10x10_0", "bimatrix_10x10_1"] {
+    for stem in [
+        "bimatrix_5x5_0",
+        "bimatrix_10x10_0",
+        "bimatrix_10x10_1",
+        "bimatrix_10x10_2",
+    ] {
         let g = reference(stem);
         c.bench_function(&format!("enumerate/{stem}"), |b| {
             b.iter(|| enumerate_extreme(black_box(&g)).expect("enumeration"))
@@ -80,6 +87,17 @@ fn bench_enumerate_large(c: &mut Criterion) {
     let g = reference("bimatrix_20x20_0");
     group.bench_function("bimatrix_20x20_0", |b| {
         b.iter(|| enumerate_extreme(black_box(&g)).expect("enumeration"))
+    });
+    // A seeded 25x25 game is beyond the default cap of 5·10⁶ bases (measured 2026-11-26: 126 s
+    // under load, 68 equilibria found, `complete = false`); the bench times the first 10⁵
+    // bases of its search, i.e. the search's throughput at this size.
+    let g = random_game(25, 25, 25);
+    let opts = EnumerateOptions {
+        max_bases: 100_000,
+        ..EnumerateOptions::default()
+    };
+    group.bench_function("random_25x25_first_100k_bases", |b| {
+        b.iter(|| enumerate_extreme_with(black_box(&g), &opts, None).expect("enumeration"))
     });
     group.finish();
 }

@@ -53,6 +53,30 @@ fn wvg(n: usize, max: u64, seed: u64) -> WeightedVoting {
     WeightedVoting::new(w, total / 2 + 1).expect("valid game")
 }
 
+/// A seeded heavy-tailed weighted voting game at the scale of the IMF Board of Governors:
+/// every member has the same basic votes (5.5% of the total, shared equally, as in the IMF's
+/// 2008 reform) plus quota votes drawn from a Pareto law with tail index 1.5, scaled so the
+/// weights sum to about `total`; simple majority of the votes.
+fn imf_like(n: usize, total: u64, seed: u64) -> WeightedVoting {
+    let mut s = seed;
+    let mut uniform = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let raw: Vec<f64> = (0..n).map(|_| uniform().powf(-1.0 / 1.5)).collect();
+    let basic = (total as f64 * 0.055 / n as f64).round();
+    let rest = total as f64 - basic * n as f64;
+    let sum: f64 = raw.iter().sum();
+    let w: Vec<u64> = raw
+        .iter()
+        .map(|r| (basic + (r / sum * rest).round()) as u64)
+        .collect();
+    let votes: u64 = w.iter().sum();
+    WeightedVoting::new(w, votes / 2 + 1).expect("valid game")
+}
+
 fn power(c: &mut Criterion) {
     let mut w = vec![7u64; 5];
     w.extend([1u64; 10]);
@@ -70,6 +94,11 @@ fn power(c: &mut Criterion) {
     let unga = WeightedVoting::new(vec![1; 193], 129).expect("valid game");
     c.bench_function("shapley_shubik/un_general_assembly_193", |b| {
         b.iter(|| shapley_shubik(black_box(&unga)))
+    });
+    // IMF Board of Governors scale (Kurz 2016): 190 members, about 2.1 million votes.
+    let imf = imf_like(190, 2_100_000, 2016);
+    c.bench_function("banzhaf_power/imf_like_190", |b| {
+        b.iter(|| banzhaf_power(black_box(&imf)))
     });
     let mut slow = c.benchmark_group("shapley_shubik");
     slow.sample_size(10);

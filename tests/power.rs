@@ -355,3 +355,55 @@ fn an_empty_voting_game_is_rejected() {
         Err(Error::InvalidGame(_))
     ));
 }
+
+/// A seeded heavy-tailed game at the IMF Board of Governors' scale (190 members, about 2.1
+/// million votes; the generator of benches/power.rs): equal basic votes plus Pareto(1.5) quota
+/// votes, simple majority.
+fn imf_like(n: usize, total: u64, seed: u64) -> WeightedVoting {
+    let mut s = seed;
+    let mut uniform = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let raw: Vec<f64> = (0..n).map(|_| uniform().powf(-1.0 / 1.5)).collect();
+    let basic = (total as f64 * 0.055 / n as f64).round();
+    let rest = total as f64 - basic * n as f64;
+    let sum: f64 = raw.iter().sum();
+    let w: Vec<u64> = raw
+        .iter()
+        .map(|r| (basic + (r / sum * rest).round()) as u64)
+        .collect();
+    let votes: u64 = w.iter().sum();
+    WeightedVoting::new(w, votes / 2 + 1).unwrap()
+}
+
+/// Banzhaf at the IMF scale is exact and monotone in weight (a heavier member never swings
+/// less: Felsenthal & Machover 1998, local monotonicity of weighted games); Shapley–Shubik's
+/// size-by-weight table is over the cap and refused with the memory it would need.
+#[test]
+fn imf_scale_banzhaf_is_exact_and_shapley_shubik_states_its_memory() {
+    let g = imf_like(190, 2_100_000, 2016);
+    let bz = banzhaf_power(&g).unwrap();
+    let w = &g.rules()[0].weights;
+    for i in 0..w.len() {
+        for j in 0..w.len() {
+            if w[i] > w[j] {
+                assert!(
+                    bz.swings[i] >= bz.swings[j],
+                    "{i} ({}) vs {j} ({})",
+                    w[i],
+                    w[j]
+                );
+            } else if w[i] == w[j] {
+                assert_eq!(bz.swings[i], bz.swings[j]);
+            }
+        }
+    }
+    assert!(bz.swings.iter().all(|s| !s.is_zero()));
+    assert!(matches!(
+        shapley_shubik(&g),
+        Err(Error::TooLarge(m)) if m.contains("MiB (quota") && m.contains("MAX_DP_STATES")
+    ));
+}

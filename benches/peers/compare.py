@@ -32,11 +32,17 @@ PEER_TIMEOUT = {("nashpy", "lemke_howson"): 20.0}
 # What is compared. Each row: (bench file, criterion group, id, instance file or None for a
 # game covenant's bench generates itself, [(peer, method), ...], agreement kind or None).
 NONCOOP_LH = ["bimatrix_10x10_0", "bimatrix_20x20_0", "bimatrix_50x50_0", "bimatrix_100x100_0",
-              "bimatrix_100x100_1"]
+              "bimatrix_100x100_1", "zerosum_300x300_0"]
 NONCOOP_ENUM = ["bimatrix_5x5_0", "bimatrix_10x10_0", "bimatrix_10x10_1", "bimatrix_10x10_2"]
+# Full runs only: lrsnash takes minutes here (give it --timeout 300), Gambit's enummixed longer.
+NONCOOP_ENUM_LARGE = ["bimatrix_20x20_0", "bimatrix_20x20_1"]
 ZERO_SUM = ["zerosum_10x10_0", "zerosum_100x100_0", "zerosum_300x300_0"]
 PURE = ["bimatrix_100x100_0", "bimatrix_100x100_1"]
 COOP_NS = ["n10", "n12", "n14", "n16"]
+# Full runs only: generated here (the peers' generator, seeded) into <target>/peers/coop/, where
+# benches/coop.rs reads them too.
+COOP_LARGE_NS = [18, 20, 22]
+COOP_LARGE_KINDS = ["convex", "random"]
 COOP_KINDS = ["convex", "random", "superadditive", "synergy"]
 
 
@@ -52,10 +58,15 @@ def instances(quick):
                      [("gambit", "lcp1_dbl"), ("quantecon", "lemke_howson"),
                       ("nashpy", "lemke_howson")], "one_eq"))
     for g in en:
-        peers = [("gambit", "enummixed_dbl"), ("quantecon", "vertex_enumeration")]
+        peers = [("gambit", "enummixed_dbl"), ("quantecon", "vertex_enumeration"),
+                 ("lrsnash", "enumerate_gmp")]
         if g.startswith("bimatrix_5x5"):  # Nashpy's vertex enumeration takes > 60 s at 10x10
             peers.append(("nashpy", "vertex_enumeration"))
         rows.append(("bimatrix", "enumerate", g, f"noncoop/{g}.json", peers, "all_eq"))
+    for g in ([] if quick else NONCOOP_ENUM_LARGE):
+        rows.append(("bimatrix", "enumerate", g, f"noncoop/{g}.json",
+                     [("lrsnash", "enumerate_gmp"), ("quantecon", "vertex_enumeration")],
+                     "all_eq"))
     for g in zs:
         peers = [("scipy", "linprog_highs"), ("nashpy", "linear_program")]
         if not quick:
@@ -70,6 +81,11 @@ def instances(quick):
             g = f"{k}_{n}"
             rows.append(("coop", "nucleolus", g, f"coop/{g}.json",
                          [("coopgame", "nucleolus")], "nucleolus"))
+    for n in ([] if quick else COOP_LARGE_NS):
+        for k in COOP_LARGE_KINDS:
+            g = f"{k}_n{n}"
+            rows.append(("coop", "nucleolus", g, f"gen:coop/{g}.json",
+                         [("coopgame", "nucleolus")], "nucleolus"))
     for n in ns:
         g = f"convex_{n}"
         rows.append(("coop", "shapley", g, f"coop/{g}.json", [("coopgame", "shapley")], None))
@@ -79,6 +95,7 @@ def instances(quick):
         rows.append(("power", group, "un_security_council", "models:coop/un_security_council.json",
                      [("coopgame", "power_" + group)], None))
         rows.append(("power", group, "wvg_200_w1000", None, [], None))
+    rows.append(("power", "banzhaf_power", "imf_like_190", None, [], None))
     return rows
 
 
@@ -155,6 +172,8 @@ def peer_callable(peer, method, game):
                            bounds=[(0, None)] * m + [(None, None)], method="highs")
         return solve, lambda res: [[list(map(float, res.x[:m])),
                                     list(map(float, -res.ineqlin.marginals))]]
+    if peer == "lrsnash":
+        return lrsnash_callable(A, B)
     if peer == "coopgame":
         import coopgame as cg
         if method.startswith("power_"):
@@ -177,14 +196,98 @@ def peer_callable(peer, method, game):
     raise ValueError(f"unknown peer {peer}")
 
 
+def lrsnash_callable(A, B):
+    """lrsnash (lrslib, GMP exact arithmetic) on the game written in its input format; the time
+    includes starting the process (about a millisecond)."""
+    import tempfile
+    from fractions import Fraction
+    m, n = len(A), len(A[0])
+
+    def num(x):
+        f = Fraction(x)  # exact: every float is a dyadic rational
+        return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+    text = f"{m} {n}\n\n" + "\n".join(" ".join(num(x) for x in r) for r in A) + "\n\n" + \
+        "\n".join(" ".join(num(x) for x in r) for r in B) + "\n"
+    fd, path = tempfile.mkstemp(suffix=".lrsnash")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+    def solve():
+        return subprocess.run(["lrsnash", path], capture_output=True, text=True,
+                              check=True).stdout
+
+    def post(out):
+        # Blank-line separated blocks of "2 y... payoff" and "1 x... payoff" lines: every x of
+        # a block forms an extreme equilibrium with every y of it (a bipartite clique).
+        eqs, xs, ys = [], [], []
+        for line in out.splitlines() + [""]:
+            parts = line.split()
+            if not parts:
+                eqs += [[x, y] for y in ys for x in xs]
+                xs, ys = [], []
+                continue
+            if parts[0] not in ("1", "2"):
+                continue
+            vals = [float(Fraction(t)) for t in parts[1:]]
+            if parts[0] == "2":
+                ys.append(vals[:n])
+            else:
+                xs.append(vals[:m])
+        return eqs
+    return solve, post
+
+
+def make_coop_game(kind, n):
+    """The peers' generator of TU games (shared/peers/coop_peers.py, seeded numpy PCG64), for
+    the kinds compared beyond the reference files' n = 16."""
+    import numpy as np
+    kinds = ["synergy", "superadditive", "convex", "random"]
+    seed = 20240917 + 1000 * kinds.index(kind) + n
+    rng = np.random.default_rng(seed)
+    N = 1 << n
+    masks = np.arange(N, dtype=np.int64)
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(np.int64)
+    size = bits.sum(1)
+    w = rng.integers(1, 21, n)
+    A = bits @ w
+    if kind == "convex":  # additive + non-negative pair synergies + unanimity games
+        E = np.zeros(N, dtype=np.int64)
+        for i in range(n):
+            for j in range(i + 1, n):
+                if rng.random() < 0.3:
+                    E += rng.integers(1, 6) * (bits[:, i] & bits[:, j])
+        U = np.zeros(N, dtype=np.int64)
+        for _ in range(n):
+            k = int(rng.integers(2, 5))
+            P = rng.choice(n, size=min(k, n), replace=False)
+            pm = int(sum(1 << int(p) for p in P))
+            U += int(rng.integers(1, 21)) * ((masks & pm) == pm)
+        v = A + E + U
+    elif kind == "random":  # v(S) ~ U{0..10|S|}, v(N) raised to keep imputations non-empty
+        v = rng.integers(0, 10 * size + 1)
+        single = sum(int(v[1 << i]) for i in range(n))
+        v[N - 1] = max(int(v[N - 1]), single)
+    else:
+        raise ValueError(kind)
+    v = v.astype(np.int64)
+    v[0] = 0
+    return {"n": n, "v": [int(x) for x in v], "kind": kind, "seed": seed,
+            "generator": "compare.py make_coop_game (numpy default_rng PCG64)"}
+
+
 def peer_worker(task_json):
     task = json.loads(task_json)
-    try:
-        __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
-                    "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
-    except ImportError as e:
-        print(json.dumps({"status": "not installed", "note": str(e)}))
-        return
+    if task["peer"] == "lrsnash":
+        if shutil.which("lrsnash") is None:
+            print(json.dumps({"status": "not installed", "note": "apt-get install lrslib"}))
+            return
+    else:
+        try:
+            __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
+                        "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
+        except ImportError as e:
+            print(json.dumps({"status": "not installed", "note": str(e)}))
+            return
     with open(task["path"]) as f:
         game = json.load(f)
     game["_path"] = task["path"]
@@ -419,7 +522,19 @@ def main():
             return None
         if rel.startswith("models:"):
             return os.path.join(REPO, "models", rel[len("models:"):])
+        if rel.startswith("gen:"):
+            return os.path.join(target_dir(), "peers", rel[len("gen:"):])
         return os.path.join(shared, "reference", rel)
+
+    for _, _, gid, rel, _, _ in rows:
+        if rel and rel.startswith("gen:") and not os.path.exists(resolve(rel)):
+            if not python:
+                sys.exit(f"{gid} must be generated with numpy: pass --venv DIR or --python EXE")
+            kind, n = gid.rsplit("_n", 1)
+            os.makedirs(os.path.dirname(resolve(rel)), exist_ok=True)
+            log(f"generating {resolve(rel)}")
+            subprocess.run([python, os.path.abspath(__file__), "--gen-coop", kind, n,
+                            resolve(rel)], check=True)
 
     peer_results = {}
     if not args.no_peers:
@@ -478,5 +593,8 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--peer-worker":
         peer_worker(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--gen-coop":
+        with open(sys.argv[4], "w") as f:
+            json.dump(make_coop_game(sys.argv[2], int(sys.argv[3])), f)
     else:
         main()

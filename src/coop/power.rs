@@ -373,8 +373,9 @@ impl Plan {
 
     fn too_large(&self, needed: u128, what: &str) -> Error {
         Error::TooLarge(format!(
-            "the counting DP needs {needed} cells ({what}); the limit is MAX_DP_STATES = {} \
-             cells ({} MiB): scale the weights down",
+            "the counting DP needs {needed} cells = {} MiB ({what}); the limit is \
+             MAX_DP_STATES = {} cells ({} MiB): scale the weights down",
+            needed.saturating_mul(4).div_ceil(1 << 20),
             MAX_DP_STATES,
             (MAX_DP_STATES * 4) >> 20
         ))

@@ -3,7 +3,7 @@
 
 use super::tableau::{
     bimatrix_equilibrium, integer_payoffs, normalise_exact, regret_threshold, scaled_payoffs,
-    to_f64, FloatTableau, IntTableau, Side, Tableau,
+    to_f64, BlockedTableau, FloatTableau, IntTableau, Side, Tableau,
 };
 use super::Equilibrium;
 use crate::error::{Error, Result};
@@ -116,7 +116,7 @@ pub fn lemke_howson_with(
         let (a, b) = scaled_payoffs(g);
         let mut tp = FloatTableau::new(Side::P, &a, &b);
         let mut tq = FloatTableau::new(Side::Q, &a, &b);
-        match lh_path(&mut tp, &mut tq, label, cap) {
+        match lh_path_float(&mut tp, &mut tq, label, cap) {
             Ok(()) => {
                 if let Some((x, y)) = float_profile(&tp, &tq, m, n) {
                     let eq = bimatrix_equilibrium(g, x, y, None)?;
@@ -162,7 +162,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let ends = traverse(tp, tq, m, n, cap)?;
+        let ends = traverse(tp, tq, m, n, cap, lh_path_float)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -189,7 +189,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let ends = traverse(tp, tq, m, n, cap)?;
+    let ends = traverse(tp, tq, m, n, cap, lh_path)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -197,9 +197,19 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     Ok(dedup_sorted(out))
 }
 
+/// A path follower: [`lh_path`], or [`lh_path_float`] for float tableaux.
+type PathFn<T> = fn(&mut T, &mut T, usize, usize) -> Result<()>;
+
 /// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
 /// tableau pairs of the (non-artificial) equilibria, distinct by basis.
-fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<Vec<(T, T)>> {
+fn traverse<T: Tableau>(
+    tp: T,
+    tq: T,
+    m: usize,
+    n: usize,
+    cap: usize,
+    path: PathFn<T>,
+) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
         let mut kp = tp.basis().to_vec();
         kp.sort_unstable();
@@ -214,7 +224,7 @@ fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<
     while let Some((tp, tq)) = queue.pop_front() {
         for label in 0..m + n {
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
-            lh_path(&mut p2, &mut q2, label, cap)?;
+            path(&mut p2, &mut q2, label, cap)?;
             if seen.insert(key(&p2, &q2)) {
                 found.push((p2.clone(), q2.clone()));
                 queue.push_back((p2, q2));
@@ -231,10 +241,9 @@ pub(crate) fn lh_path<T: Tableau>(tp: &mut T, tq: &mut T, label: usize, cap: usi
     let mut entering = label;
     for _ in 0..cap {
         let t = if in_p { &mut *tp } else { &mut *tq };
-        let row = t.lex_min_ratio(entering).ok_or(Error::Numerical {
-            context: "Lemke-Howson",
-            message: format!("no positive entry in the entering column {entering} (unbounded ray)"),
-        })?;
+        let row = t
+            .lex_min_ratio(entering)
+            .ok_or_else(|| unbounded(entering))?;
         let leaving = t.basis()[row];
         t.pivot(row, entering);
         if leaving == label {
@@ -247,6 +256,47 @@ pub(crate) fn lh_path<T: Tableau>(tp: &mut T, tq: &mut T, label: usize, cap: usi
         algorithm: "Lemke-Howson",
         limit: cap,
     })
+}
+
+/// [`lh_path`] on floating-point tableaux with pivots applied in blocks
+/// ([`BlockedTableau`]): the same pivots, each tableau streamed through the cache once per
+/// [`super::tableau::PIVOT_BLOCK`] pivots instead of once per pivot.
+fn lh_path_float(
+    tp: &mut FloatTableau,
+    tq: &mut FloatTableau,
+    label: usize,
+    cap: usize,
+) -> Result<()> {
+    let mut bp = BlockedTableau::new(tp);
+    let mut bq = BlockedTableau::new(tq);
+    let mut in_p = !bp.basis().contains(&label);
+    let mut entering = label;
+    for _ in 0..cap {
+        let t = if in_p { &mut bp } else { &mut bq };
+        let row = t
+            .lex_min_ratio(entering)
+            .ok_or_else(|| unbounded(entering))?;
+        let leaving = t.basis()[row];
+        t.pivot(row, entering);
+        if leaving == label {
+            bp.flush();
+            bq.flush();
+            return Ok(());
+        }
+        entering = leaving;
+        in_p = !in_p;
+    }
+    Err(Error::IterationLimit {
+        algorithm: "Lemke-Howson",
+        limit: cap,
+    })
+}
+
+fn unbounded(entering: usize) -> Error {
+    Error::Numerical {
+        context: "Lemke-Howson",
+        message: format!("no positive entry in the entering column {entering} (unbounded ray)"),
+    }
 }
 
 /// Normalised strategies of a float basis pair; `None` if a vector is (numerically) zero or
@@ -330,4 +380,52 @@ pub(crate) fn dedup_sorted(mut v: Vec<Equilibrium>) -> Vec<Equilibrium> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn random_game(m: usize, n: usize, seed: u64) -> Bimatrix {
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+        let mut draw = || -> Vec<Vec<f64>> {
+            (0..m)
+                .map(|_| {
+                    (0..n)
+                        .map(|_| f64::from(rng.random_range(0..=20u32)))
+                        .collect()
+                })
+                .collect()
+        };
+        let (a, b) = (draw(), draw());
+        Bimatrix::from_rows(&a, &b).unwrap()
+    }
+
+    /// The blocked path takes exactly the pivots of the eager one (same bases at the end, same
+    /// tableau up to rounding), on games with ties (payoffs 0..=20) and paths longer than a
+    /// block, from every label.
+    #[test]
+    fn blocked_path_pivots_like_the_eager_path() {
+        for (seed, (m, n)) in [(1, (7, 9)), (2, (12, 12)), (3, (20, 15)), (4, (3, 30))] {
+            let g = random_game(m, n, seed);
+            let (a, b) = scaled_payoffs(&g);
+            for label in 0..m + n {
+                let mut ep = FloatTableau::new(Side::P, &a, &b);
+                let mut eq = FloatTableau::new(Side::Q, &a, &b);
+                let eager = lh_path(&mut ep, &mut eq, label, 10_000);
+                let mut bp = FloatTableau::new(Side::P, &a, &b);
+                let mut bq = FloatTableau::new(Side::Q, &a, &b);
+                let blocked = lh_path_float(&mut bp, &mut bq, label, 10_000);
+                assert_eq!(eager.is_ok(), blocked.is_ok(), "seed {seed} label {label}");
+                assert_eq!(ep.basis(), bp.basis(), "seed {seed} label {label}");
+                assert_eq!(eq.basis(), bq.basis(), "seed {seed} label {label}");
+                for (e, b) in [(&ep, &bp), (&eq, &bq)] {
+                    for row in 0..e.basis().len() {
+                        assert!((e.rhs(row) - b.rhs(row)).abs() < 1e-9);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -436,6 +436,378 @@ impl Tableau for FloatTableau {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Floating point, pivots applied in blocks
+
+/// Pivots a path applies to one [`FloatTableau`] before they are written back as one rank-k
+/// update. Each pending pivot costs `O(rows · k)` for its ratio test and `O(k · width)` for its
+/// pivot row; the write-back reads and writes every row once for all `k` pivots, where eager
+/// pivoting streams the whole tableau through the cache once per pivot.
+pub(crate) const PIVOT_BLOCK: usize = 8;
+
+/// A [`FloatTableau`] with up to [`PIVOT_BLOCK`] pivots pending (delayed rank-one updates, as
+/// in the blocked Gauss–Jordan updates of dense linear algebra).
+///
+/// A pivot on `(r, q)` is, for every row `k ≠ r`, `row_k ← row_k − row_k[q] · v` where `v` is
+/// the scaled pivot row with `v[q] = 1 + 1/p` (which leaves `−row_k[q]/p`, the leaving
+/// variable's entry, in compact column `q`), while row `r` becomes the scaled pivot row. With
+/// pivots `1..j` pending, the current entry of a row in the column of pivot `j` is its stored
+/// entry minus `Σ_{i<j} c_i · v_i[q_j]`, where `c_i` are that row's coefficients of the earlier
+/// pending pivots: the ratio test needs only those `O(k)` corrections per row. Pivot rows are
+/// kept explicitly (current) until the write-back.
+#[derive(Debug)]
+pub(crate) struct BlockedTableau<'t> {
+    t: &'t mut FloatTableau,
+    /// Number of pending pivots.
+    pending: usize,
+    /// Update vectors, `PIVOT_BLOCK × stride`.
+    v: Vec<f64>,
+    /// The update vectors interleaved for the write-back (see [`block_update`]).
+    vt: Vec<f64>,
+    /// Coefficients, `PIVOT_BLOCK × rows`: `c[j][k]` is row `k`'s entry in pending pivot `j`'s
+    /// column at the time of that pivot (unused for explicit rows).
+    c: Vec<f64>,
+    /// Current right-hand side of every row.
+    rhs: Vec<f64>,
+    /// Current contents of the rows pivoted on in this block, `PIVOT_BLOCK × stride`.
+    explicit: Vec<f64>,
+    /// Row of each explicit slot.
+    explicit_rows: [usize; PIVOT_BLOCK],
+    n_explicit: usize,
+    /// `slot[k]` is row `k`'s explicit slot, or `usize::MAX`.
+    slot: Vec<usize>,
+    /// Scratch: minimum ratio candidates per row.
+    ratio: Vec<f64>,
+}
+
+impl<'t> BlockedTableau<'t> {
+    /// Wraps `t`; nothing is pending.
+    pub(crate) fn new(t: &'t mut FloatTableau) -> Self {
+        let (rows, stride) = (t.rows, t.stride);
+        let rhs = (0..rows).map(|k| t.rhs(k)).collect();
+        BlockedTableau {
+            pending: 0,
+            v: vec![0.0; PIVOT_BLOCK * stride],
+            vt: vec![0.0; PIVOT_BLOCK * stride],
+            c: vec![0.0; rows * PIVOT_BLOCK],
+            rhs,
+            explicit: vec![0.0; PIVOT_BLOCK * stride],
+            explicit_rows: [0; PIVOT_BLOCK],
+            n_explicit: 0,
+            slot: vec![usize::MAX; rows],
+            ratio: vec![0.0; rows],
+            t,
+        }
+    }
+
+    /// `basis()[row]` is the variable basic in `row` (pending pivots included).
+    pub(crate) fn basis(&self) -> &[usize] {
+        &self.t.basis
+    }
+
+    /// Writes the current column `q` (pending pivots included) into `c[pending]`.
+    fn current_column(&mut self, q: usize) {
+        let (rows, w, j) = (self.t.rows, self.t.stride, self.pending);
+        let (done, rest) = self.c.split_at_mut(j * rows);
+        let col = &mut rest[..rows];
+        for (k, e) in col.iter_mut().enumerate() {
+            *e = self.t.data[k * w + q];
+        }
+        for (ci, vi) in done.chunks_exact(rows).zip(self.v.chunks_exact(w)) {
+            let vq = vi[q];
+            if vq != 0.0 {
+                for (e, &c) in col.iter_mut().zip(ci) {
+                    *e -= c * vq;
+                }
+            }
+        }
+        for (s, &row) in self.explicit_rows[..self.n_explicit].iter().enumerate() {
+            col[row] = self.explicit[s * w + q];
+        }
+    }
+
+    /// The lexicographic minimum-ratio row for entering variable `var`, as
+    /// [`FloatTableau::lex_min_ratio`] (which decides whenever the plain minimum ratio is tied:
+    /// the pending pivots are written back first).
+    pub(crate) fn lex_min_ratio(&mut self, var: usize) -> Option<usize> {
+        let q = self.t.pos[var];
+        debug_assert!(q != BASIC, "entering variable {var} is already basic");
+        let rows = self.t.rows;
+        self.current_column(q);
+        let j = self.pending;
+        let col = &self.c[j * rows..(j + 1) * rows];
+        let (_, best_row, near) = ratio_scan_dispatch(col, &self.rhs, &mut self.ratio);
+        if best_row == usize::MAX {
+            return None;
+        }
+        if near <= 1 {
+            return Some(best_row);
+        }
+        self.flush();
+        let w = self.t.stride;
+        for k in 0..rows {
+            self.c[k] = self.t.data[k * w + q];
+        }
+        self.t.lex_min_ratio(var)
+    }
+
+    /// Pivots `var` into the basis in `row`; must follow [`BlockedTableau::lex_min_ratio`] for
+    /// `var` (whose column it reuses) with no other call in between.
+    pub(crate) fn pivot(&mut self, row: usize, var: usize) {
+        // lex_min_ratio left room: a full block is written back at the end of a pivot.
+        debug_assert!(self.pending < PIVOT_BLOCK);
+        let (w, rows) = (self.t.stride, self.t.rows);
+        let rc = self.t.width - 1;
+        let q = self.t.pos[var];
+        let j = self.pending;
+        // The pivot row, current.
+        let s = match self.slot[row] {
+            usize::MAX => {
+                let s = self.n_explicit;
+                self.n_explicit += 1;
+                self.slot[row] = s;
+                self.explicit_rows[s] = row;
+                let dst = &mut self.explicit[s * w..(s + 1) * w];
+                dst.copy_from_slice(&self.t.data[row * w..(row + 1) * w]);
+                for i in 0..j {
+                    let ci = self.c[i * rows + row];
+                    if ci != 0.0 {
+                        for (d, &vi) in dst.iter_mut().zip(&self.v[i * w..(i + 1) * w]) {
+                            *d -= ci * vi;
+                        }
+                    }
+                }
+                s
+            }
+            s => s,
+        };
+        let inv = 1.0 / self.explicit[s * w + q];
+        {
+            let prow = &mut self.explicit[s * w..(s + 1) * w];
+            for x in prow.iter_mut() {
+                *x *= inv;
+            }
+            prow[q] = inv;
+            let v = &mut self.v[j * w..(j + 1) * w];
+            v.copy_from_slice(prow);
+            v[q] = 1.0 + inv;
+        }
+        // Other explicit rows are kept current.
+        let vj = &self.v[j * w..(j + 1) * w];
+        for (e, dst) in self.explicit[..self.n_explicit * w]
+            .chunks_exact_mut(w)
+            .enumerate()
+        {
+            let f = dst[q];
+            if e != s && f != 0.0 {
+                for (d, &x) in dst.iter_mut().zip(vj) {
+                    *d -= f * x;
+                }
+            }
+        }
+        // Right-hand sides of every row (explicit rows: their current entry).
+        let vr = vj[rc];
+        for (r, &c) in self.rhs.iter_mut().zip(&self.c[j * rows..(j + 1) * rows]) {
+            *r -= c * vr;
+        }
+        for (e, &k) in self.explicit_rows[..self.n_explicit].iter().enumerate() {
+            self.rhs[k] = self.explicit[e * w + rc];
+        }
+        self.pending += 1;
+        let t = &mut *self.t;
+        let leaving = t.basis[row];
+        t.nonbasic[q] = leaving;
+        t.pos[leaving] = q;
+        t.pos[var] = BASIC;
+        t.basis[row] = var;
+        if self.pending == PIVOT_BLOCK {
+            self.flush();
+        }
+    }
+
+    /// Writes the pending pivots back into the tableau.
+    pub(crate) fn flush(&mut self) {
+        if self.pending == 0 {
+            return;
+        }
+        let (w, rows) = (self.t.stride, self.t.rows);
+        // Interleave the update vectors by groups of four columns (zero beyond `pending`).
+        self.vt.fill(0.0);
+        for (j, vj) in self.v.chunks_exact(w).take(self.pending).enumerate() {
+            for (x, v4) in vj.chunks_exact(4).enumerate() {
+                let at = (x * PIVOT_BLOCK + j) * 4;
+                self.vt[at..at + 4].copy_from_slice(v4);
+            }
+        }
+        block_update_dispatch(
+            &mut self.t.data,
+            w,
+            &self.vt,
+            &self.c[..self.pending * rows],
+            &self.slot,
+        );
+        for e in 0..self.n_explicit {
+            let row = self.explicit_rows[e];
+            self.t.data[row * w..(row + 1) * w].copy_from_slice(&self.explicit[e * w..(e + 1) * w]);
+            self.slot[row] = usize::MAX;
+        }
+        for (k, r) in self.rhs.iter_mut().enumerate() {
+            *r = self.t.data[k * w + self.t.width - 1];
+        }
+        self.pending = 0;
+        self.n_explicit = 0;
+    }
+}
+
+impl Drop for BlockedTableau<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Minimum ratio `rhs[k] / col[k]` over the rows with `col[k] > FLOAT_ZERO`: returns the
+/// minimum, the first row attaining it (`usize::MAX` when no entry is positive) and how many
+/// rows are within the tie tolerance of it (`rhs <= (best + tol)·e`, as
+/// [`FloatTableau::lex_min_ratio`]). Branch-free over contiguous data, so it vectorises.
+#[inline(always)]
+fn ratio_scan(col: &[f64], rhs: &[f64], ratio: &mut [f64]) -> (f64, usize, usize) {
+    for ((r, &e), &b) in ratio.iter_mut().zip(col).zip(rhs) {
+        let q = b / e;
+        *r = if e > FLOAT_ZERO { q } else { f64::INFINITY };
+    }
+    let mut lanes = [f64::INFINITY; 4];
+    let chunks = ratio.chunks_exact(4);
+    let tail = chunks.remainder();
+    for ch in chunks {
+        for l in 0..4 {
+            lanes[l] = if ch[l] < lanes[l] { ch[l] } else { lanes[l] };
+        }
+    }
+    let best = tail
+        .iter()
+        .chain(&lanes)
+        .fold(f64::INFINITY, |m, &r| if r < m { r } else { m });
+    if best == f64::INFINITY {
+        return (best, usize::MAX, 0);
+    }
+    let best_row = ratio.iter().position(|&r| r == best).unwrap_or(usize::MAX);
+    let t = best + FLOAT_ZERO * (1.0 + best.abs());
+    let near = col
+        .iter()
+        .zip(rhs)
+        .map(|(&e, &b)| u64::from((e > FLOAT_ZERO) & (b <= t * e)))
+        .sum::<u64>() as usize;
+    (best, best_row, near)
+}
+
+/// [`ratio_scan`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn ratio_scan_avx2(col: &[f64], rhs: &[f64], ratio: &mut [f64]) -> (f64, usize, usize) {
+    ratio_scan(col, rhs, ratio)
+}
+
+fn ratio_scan_dispatch(col: &[f64], rhs: &[f64], ratio: &mut [f64]) -> (f64, usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            return unsafe { ratio_scan_avx2(col, rhs, ratio) };
+        }
+    }
+    ratio_scan(col, rhs, ratio)
+}
+
+/// `row_k ← row_k − Σ_j c[j][k] · v_j` for every row that is not explicit (`slot[k] == MAX`).
+/// `vt` holds the update vectors interleaved by groups of four columns
+/// (`vt[(x·PIVOT_BLOCK + j)·4 + l] = v_j[4x + l]`, zero for unused `j`), `c` the coefficients
+/// (`rows` per pending pivot). Each group of four entries of a row is loaded once, takes all
+/// the updates in registers (in pivot order, so the rounding is that of one pivot after the
+/// other) and is stored once.
+#[inline(always)]
+fn block_update(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize]) {
+    let rows = slot.len();
+    let k = c.len() / rows;
+    let mut coef = [0.0; PIVOT_BLOCK];
+    for (r, (row, &s)) in data.chunks_exact_mut(w).zip(slot).enumerate() {
+        if s != usize::MAX {
+            continue;
+        }
+        for (j, x) in coef[..k].iter_mut().enumerate() {
+            *x = c[j * rows + r];
+        }
+        if coef.iter().all(|&x| x == 0.0) {
+            continue;
+        }
+        for (chunk, vx) in row
+            .chunks_exact_mut(4)
+            .zip(vt.chunks_exact(4 * PIVOT_BLOCK))
+        {
+            let mut acc = [chunk[0], chunk[1], chunk[2], chunk[3]];
+            for (&cj, vj) in coef.iter().zip(vx.chunks_exact(4)) {
+                for l in 0..4 {
+                    acc[l] -= cj * vj[l];
+                }
+            }
+            chunk.copy_from_slice(&acc);
+        }
+    }
+}
+
+/// [`block_update`] with AVX2 intrinsics: the four-column group of a row stays in one register
+/// while all [`PIVOT_BLOCK`] updates are applied (multiply, then subtract: the same rounding as
+/// the portable version).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_update_avx2(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize]) {
+    use std::arch::x86_64::{
+        __m256d, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_storeu_pd, _mm256_sub_pd,
+    };
+    let rows = slot.len();
+    let k = c.len() / rows;
+    let groups = w / 4;
+    assert!(w % 4 == 0 && data.len() >= rows * w && vt.len() >= groups * 4 * PIVOT_BLOCK);
+    let mut coef = [0.0; PIVOT_BLOCK];
+    for (r, (row, &s)) in data.chunks_exact_mut(w).zip(slot).enumerate() {
+        if s != usize::MAX {
+            continue;
+        }
+        for (j, x) in coef[..k].iter_mut().enumerate() {
+            *x = c[j * rows + r];
+        }
+        if coef.iter().all(|&x| x == 0.0) {
+            continue;
+        }
+        let cs: [__m256d; PIVOT_BLOCK] = std::array::from_fn(|j| _mm256_set1_pd(coef[j]));
+        let rp = row.as_mut_ptr();
+        let vp = vt.as_ptr();
+        for x in 0..groups {
+            // SAFETY: `row` has `w = 4·groups` entries and `vt` at least `groups·4·PIVOT_BLOCK`
+            // (asserted above), so every access is in bounds; unaligned loads and stores.
+            unsafe {
+                let mut acc = _mm256_loadu_pd(rp.add(4 * x));
+                let vx = vp.add(4 * PIVOT_BLOCK * x);
+                for (j, &cj) in cs.iter().enumerate() {
+                    acc = _mm256_sub_pd(acc, _mm256_mul_pd(cj, _mm256_loadu_pd(vx.add(4 * j))));
+                }
+                _mm256_storeu_pd(rp.add(4 * x), acc);
+            }
+        }
+    }
+}
+
+fn block_update_dispatch(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            unsafe { block_update_avx2(data, w, vt, c, slot) };
+            return;
+        }
+    }
+    block_update(data, w, vt, c, slot);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Exact
 
 /// A row-major integer matrix.
