@@ -154,7 +154,7 @@ proptest! {
     fn the_selected_response_is_a_nash_equilibrium_by_verify(
         a in 0.01f64..1.0,
         t in 0.01f64..1.0,
-        rs in prop::collection::vec((0.001f64..1.0, 0.0f64..1.0, 0.0f64..0.3, 0.0f64..0.3), 1..=8),
+        rs in prop::collection::vec((0.001f64..1.0, 0.0f64..1.0, 0.0f64..0.3, 0.0f64..0.3), 1..=12),
     ) {
         let g = ResponseGame::new(a, t, rs.iter().enumerate().map(|(k, &(c, w, kappa, r))| Responder {
             state: k, capability: c, stake: w, war_cost: kappa, reneging_cost: r,
