@@ -151,24 +151,38 @@ impl Tensors {
             self.shape.push(0);
             self.fixed.push(false);
         }
-        let count = r.array("an array", |r, i| {
-            if self.fixed[level] && i >= self.shape[level] {
-                return Err(r.err_at(
-                    at,
-                    format!(
-                        "`{}`: ragged payoffs: more than {} entries where player {level} has \
-                         {} strategies",
-                        path(idx),
-                        self.shape[level],
-                        self.shape[level]
-                    ),
-                ));
-            }
-            idx.push(i);
-            let res = self.level(r, player, depth, level + 1, base, idx, out);
-            idx.pop();
-            res
-        })?;
+        // Rows of plain numbers take the fast path; anything else, and every error, the
+        // general one.
+        let mut spans = Vec::new();
+        let fast = if level + 1 == depth {
+            r.number_row(out, &mut spans)
+        } else {
+            None
+        };
+        for (cell, s, e) in spans {
+            self.rounded.push((player, cell, r.bytes((s, e)).to_vec()));
+        }
+        let count = match fast {
+            Some(count) => count,
+            None => r.array("an array", |r, i| {
+                if self.fixed[level] && i >= self.shape[level] {
+                    return Err(r.err_at(
+                        at,
+                        format!(
+                            "`{}`: ragged payoffs: more than {} entries where player {level} \
+                             has {} strategies",
+                            path(idx),
+                            self.shape[level],
+                            self.shape[level]
+                        ),
+                    ));
+                }
+                idx.push(i);
+                let res = self.level(r, player, depth, level + 1, base, idx, out);
+                idx.pop();
+                res
+            })?,
+        };
         if !self.fixed[level] {
             if count == 0 {
                 return Err(r.err_at(

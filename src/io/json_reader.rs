@@ -6,7 +6,7 @@
 //! an error is reported. Objects reject duplicate keys (serde_json keeps the last silently);
 //! nesting is limited to [`MAX_DEPTH`] levels so that no input can exhaust the stack.
 
-use super::number::shorten;
+use super::number::{fast_number, shorten};
 use super::{bom_len, parse_error, Pos};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -258,6 +258,51 @@ impl<'a> Reader<'a> {
                     return Ok(k);
                 }
                 _ => return Err(self.syntax("`,` or `]` after an array element")),
+            }
+        }
+    }
+
+    /// Reads an array of plain numbers (`[1, -2, 0.5]`, see [`fast_number`]) at the cursor:
+    /// appends them to `out`, and the index in `out` and byte span of each that binary64
+    /// rounded to `rounded`. Returns the count, or `None` with nothing consumed or kept when
+    /// the array holds anything else, for the general path to read.
+    pub(crate) fn number_row(
+        &mut self,
+        out: &mut Vec<f64>,
+        rounded: &mut Vec<(usize, usize, usize)>,
+    ) -> Option<usize> {
+        let (start, out_len, rounded_len) = (self.i, out.len(), rounded.len());
+        let fail = |r: &mut Self, out: &mut Vec<f64>, rounded: &mut Vec<(usize, usize, usize)>| {
+            r.i = start;
+            out.truncate(out_len);
+            rounded.truncate(rounded_len);
+            None
+        };
+        self.skip_ws();
+        if self.b.get(self.i) != Some(&b'[') || self.depth + 1 > MAX_DEPTH {
+            return fail(self, out, rounded);
+        }
+        self.i += 1;
+        let mut count = 0;
+        loop {
+            self.skip_ws();
+            let Some((x, end)) = fast_number(self.b, self.i) else {
+                return fail(self, out, rounded);
+            };
+            if !x.exact {
+                rounded.push((out.len(), self.i, end));
+            }
+            out.push(x.value);
+            count += 1;
+            self.i = end;
+            self.skip_ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Some(count);
+                }
+                _ => return fail(self, out, rounded),
             }
         }
     }

@@ -17,7 +17,7 @@
 //! Numbers are integers, decimals with an optional exponent, or rationals `p/q`; `nan` and
 //! `inf` are rejected. Strings are double-quoted, with `\"` and `\\` escapes.
 
-use super::number::{parse_number, shorten, Num};
+use super::number::{fast_number, parse_number, shorten, Num};
 use super::{bom_len, bytes_text, parse_error, GameFile, InexactPayoffs, Pos, MAX_GAME_BYTES};
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
@@ -78,6 +78,7 @@ impl<'a> Parser<'a> {
         c.is_whitespace().then(|| c.len_utf8())
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(&c) = self.b.get(self.i) {
             if c.is_ascii_whitespace() || c == 0x0b {
@@ -254,9 +255,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Skips whitespace and one optional comma.
     fn skip_comma(&mut self) -> Result<()> {
-        if self.peek()?.kind == Kind::Comma {
-            self.next()?;
+        self.skip_ws();
+        if self.b.get(self.i) == Some(&b',') {
+            self.i += 1;
         }
         Ok(())
     }
@@ -437,9 +440,10 @@ fn check_size(p: &Parser, shape: &[usize], at: usize, dialect: Dialect) -> Resul
     if tokens.saturating_mul(2).saturating_sub(1) > remaining {
         return Ok((total, false));
     }
-    // Payoff tables, two shape records of n words per table (ndarray), strategy names.
+    // Payoff tables (and one more while they are reordered), two shape records of n words
+    // per table (ndarray), strategy names.
     let names: u128 = shape.iter().map(|&k| k as u128 * 32).sum();
-    let need = n * total as u128 * 8 + n * n * 16 + n * 96 + names;
+    let need = (n + 1) * total as u128 * 8 + n * n * 16 + n * 96 + names;
     if need > u128::from(MAX_GAME_BYTES) {
         let pos = Pos::of_offset(p.text, at);
         return Err(Error::TooLarge(format!(
@@ -491,10 +495,12 @@ impl Odometer {
     }
 }
 
-/// Payoff tables being filled: one row-major table per player, and the payoffs binary64
-/// rounded.
+/// Payoff tables being filled, in the file's (Gambit) order: one table per player, the
+/// contingencies with player 1's strategy fastest; and the payoffs binary64 rounded.
 struct Tables {
-    payoffs: Vec<Vec<f64>>,
+    gambit: Vec<Vec<f64>>,
+    /// `(player, Gambit index, token kept in inexact)` of each rounded payoff.
+    rounded: Vec<(usize, usize, (u32, u32))>,
     inexact: InexactPayoffs,
     total: usize,
     /// Whether payoffs are stored (`false` when the file cannot hold the declared body).
@@ -504,30 +510,88 @@ struct Tables {
 impl Tables {
     fn new(n: usize, total: usize, store: bool) -> Self {
         Tables {
-            payoffs: if store {
-                vec![vec![0.0; total]; n]
+            gambit: if store {
+                (0..n).map(|_| Vec::with_capacity(total)).collect()
             } else {
                 Vec::new()
             },
+            rounded: Vec::new(),
             inexact: InexactPayoffs::default(),
             total,
             store,
         }
     }
 
-    /// Stores player `player`'s payoff at `cell`; `token` when binary64 rounded it.
-    fn set(&mut self, player: usize, cell: usize, x: Num, token: &[u8]) {
+    /// Appends player `player`'s next payoff; `token` is its text, kept when binary64
+    /// rounded it.
+    #[inline]
+    fn push(&mut self, player: usize, x: Num, token: &[u8]) {
         if self.store {
-            self.payoffs[player][cell] = x.value;
+            let table = &mut self.gambit[player];
             if !x.exact {
-                let key = self.key(player, cell);
-                self.inexact.note(key, token);
+                let at = self.inexact.keep(token);
+                self.rounded.push((player, table.len(), at));
             }
+            table.push(x.value);
         }
     }
 
-    fn key(&self, player: usize, cell: usize) -> u64 {
-        player as u64 * self.total as u64 + cell as u64
+    /// The row-major tables (last player fastest, as [`NormalForm`] holds them) and the
+    /// rounded payoffs keyed by row-major cell.
+    fn into_row_major(self, shape: &[usize]) -> (Vec<Vec<f64>>, InexactPayoffs) {
+        let total = self.total;
+        // Gambit order runs player 1's axis fastest: copy each run of shape[0] payoffs to
+        // cells strides[0] apart, and step an odometer over the other axes once per run.
+        let rest = Odometer::new(shape);
+        let (first, stride) = (shape[0], rest.strides[0]);
+        let tables = self
+            .gambit
+            .into_iter()
+            .map(|g| {
+                let mut out = vec![0.0; total];
+                let mut odo = Odometer {
+                    shape: shape[1..].to_vec(),
+                    strides: rest.strides[1..].to_vec(),
+                    digits: vec![0; shape.len() - 1],
+                    cell: 0,
+                };
+                for run in g.chunks(first) {
+                    for (a, &x) in run.iter().enumerate() {
+                        out[odo.cell + a * stride] = x;
+                    }
+                    odo.advance();
+                }
+                out
+            })
+            .collect();
+        let mut inexact = self.inexact;
+        for (player, k, at) in self.rounded {
+            let key = player as u64 * total as u64 + row_major_cell(shape, k) as u64;
+            inexact.note_again(key, at);
+        }
+        (tables, inexact)
+    }
+}
+
+/// The row-major cell of Gambit contingency `k` (player 1's strategy fastest).
+fn row_major_cell(shape: &[usize], mut k: usize) -> usize {
+    let mut digits = Vec::with_capacity(shape.len());
+    for &s in shape {
+        digits.push(k % s);
+        k /= s;
+    }
+    shape
+        .iter()
+        .zip(&digits)
+        .fold(0, |cell, (&s, &d)| cell * s + d)
+}
+
+/// Whether a word ending at `end` ends there (a delimiter or the end of the text follows).
+#[inline]
+fn delimited(b: &[u8], end: usize) -> bool {
+    match b.get(end) {
+        None => true,
+        Some(&c) => c < 0x80 && ends_word(c),
     }
 }
 
@@ -542,22 +606,54 @@ fn payoff_body(p: &mut Parser, shape: &[usize], tables: &mut Tables) -> Result<(
             shape_text(shape)
         )
     };
-    let mut odo = Odometer::new(shape);
-    for k in 0..total {
-        for pl in 0..n {
-            p.skip_comma()?;
-            let got = k * n + pl;
-            let (x, t) = p.number(|at_end| {
-                if at_end {
-                    format!("{expected} payoffs {}, found {got}", summary())
-                } else {
-                    format!("payoff {} of {expected} {}", got + 1, summary())
-                }
-            })?;
-            tables.set(pl, odo.cell, x, &p.b[t.start..t.end]);
+    let b = p.b;
+    let mut i = p.i;
+    let mut pl = 0;
+    for got in 0..expected {
+        // Separators: ASCII whitespace and at most one comma.
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
         }
-        odo.advance();
+        let comma = i < b.len() && b[i] == b',';
+        if comma {
+            i += 1;
+            while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+                i += 1;
+            }
+        }
+        // Common numbers take the fast path; the rest, and every error, the general one.
+        match fast_number(b, i) {
+            Some((x, end)) if delimited(b, end) => {
+                match tables.gambit.get_mut(pl) {
+                    Some(table) if x.exact => table.push(x.value),
+                    _ => tables.push(pl, x, &b[i..end]),
+                }
+                i = end;
+            }
+            _ => {
+                p.i = i;
+                if comma {
+                    p.skip_ws();
+                } else {
+                    p.skip_comma()?;
+                }
+                let (x, t) = p.number(|at_end| {
+                    if at_end {
+                        format!("{expected} payoffs {}, found {got}", summary())
+                    } else {
+                        format!("payoff {} of {expected} {}", got + 1, summary())
+                    }
+                })?;
+                tables.push(pl, x, &b[t.start..t.end]);
+                i = p.i;
+            }
+        }
+        pl += 1;
+        if pl == n {
+            pl = 0;
+        }
     }
+    p.i = i;
     p.skip_comma()?;
     let t = p.next()?;
     if t.kind != Kind::Eof {
@@ -629,7 +725,6 @@ fn outcome_body(p: &mut Parser, shape: &[usize], tables: &mut Tables) -> Result<
         outcomes += 1;
         outcome(p, outcomes, n, &mut values, tables)?;
     }
-    let mut odo = Odometer::new(shape);
     for k in 0..total {
         let t = p.next()?;
         let w = p.word(t);
@@ -661,17 +756,20 @@ fn outcome_body(p: &mut Parser, shape: &[usize], tables: &mut Tables) -> Result<
                 ),
             ));
         }
-        if idx > 0 && tables.store {
+        if tables.store {
             for pl in 0..n {
-                let (x, kept) = values[(idx - 1) * n + pl];
-                tables.payoffs[pl][odo.cell] = x;
+                let (x, kept) = if idx == 0 {
+                    (0.0, None)
+                } else {
+                    values[(idx - 1) * n + pl]
+                };
+                let table = &mut tables.gambit[pl];
                 if let Some(at) = kept {
-                    let key = tables.key(pl, odo.cell);
-                    tables.inexact.note_again(key, at);
+                    tables.rounded.push((pl, table.len(), at));
                 }
+                table.push(x);
             }
         }
-        odo.advance();
     }
     let t = p.next()?;
     if t.kind != Kind::Eof {
@@ -759,8 +857,8 @@ pub fn parse_nfg_file(text: &str, file: &Path) -> Result<GameFile> {
         return Err(p.err_at(body.start, "the body is shorter than the header declares"));
     }
     let names = strategies.into_iter().map(Strategies::into_names).collect();
+    let (tables, inexact) = tables.into_row_major(&shape);
     let payoffs = tables
-        .payoffs
         .into_iter()
         .map(|v| ArrayD::from_shape_vec(IxDyn(&shape), v))
         .collect::<std::result::Result<Vec<_>, _>>()
@@ -768,7 +866,7 @@ pub fn parse_nfg_file(text: &str, file: &Path) -> Result<GameFile> {
     let game = NormalForm::with_names(players, names, payoffs)
         .map(|g| g.with_title(title))
         .map_err(|e| p.err_at(body.start, e.to_string()))?;
-    Ok(GameFile::new(game, tables.inexact))
+    Ok(GameFile::new(game, inexact))
 }
 
 /// Reads and parses a `.nfg` file (through [`super::read_input`]).
@@ -928,5 +1026,11 @@ mod tests {
         }
         assert_eq!(cells, [0, 3, 1, 4, 2, 5]);
         assert_eq!(o.cell, 0, "wraps around after the last contingency");
+        let shape = [2, 3, 2];
+        let mut o = Odometer::new(&shape);
+        for k in 0..12 {
+            assert_eq!(row_major_cell(&shape, k), o.cell, "{k}");
+            o.advance();
+        }
     }
 }

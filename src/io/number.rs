@@ -158,6 +158,71 @@ fn decimal(s: &[u8]) -> Option<Decimal<'_>> {
     })
 }
 
+/// The common case, read in one scan: `-?[0-9]+(\.[0-9]+)?` with at most 15 digits in all
+/// (so the digits fit in 53 bits) and no leading zero before another digit (JSON forbids it;
+/// the general path reports it). Returns the number and the offset after it, or `None` for
+/// anything else, which the general path then reads. The caller must check that a delimiter
+/// follows: `1e5` and `1/2` match here as `1`.
+#[inline]
+pub(crate) fn fast_number(b: &[u8], start: usize) -> Option<(Num, usize)> {
+    let mut i = start;
+    let negative = b.get(i) == Some(&b'-');
+    if negative {
+        i += 1;
+    }
+    let first = i;
+    let mut mant: u64 = 0;
+    while let Some(&c) = b.get(i) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mant = mant * 10 + u64::from(d);
+        i += 1;
+    }
+    let int_digits = i - first;
+    if int_digits == 0 || int_digits > 15 || (int_digits > 1 && b[first] == b'0') {
+        return None;
+    }
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            mant = mant.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        frac_digits = i - frac_start;
+        if frac_digits == 0 || int_digits + frac_digits > 15 {
+            return None;
+        }
+    }
+    // An exponent, a slash or a second point after this prefix is no delimiter: the caller
+    // rejects the match and the general path reads the whole token.
+    // mant < 10^15 < 2^53, so the signed conversion (one instruction) is exact.
+    let m = mant as i64 as f64;
+    let (magnitude, exact) = if frac_digits == 0 {
+        (m, true)
+    } else {
+        // m and 10^k are exact: one correctly rounded division (Clinger).
+        (
+            m / POW10[frac_digits],
+            mant % 5u64.pow(frac_digits as u32) == 0,
+        )
+    };
+    Some((
+        Num {
+            value: if negative { -magnitude } else { magnitude },
+            exact,
+        },
+        i,
+    ))
+}
+
 /// Parses a payoff token.
 ///
 /// # Errors
@@ -374,6 +439,38 @@ mod tests {
             Some(1.0 / 3e22),
             "p/q with a large q"
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_general_path() {
+        for s in [
+            "0",
+            "-0",
+            "7",
+            "-42",
+            "0.5",
+            "0.3",
+            "-12.125",
+            "123456789012345",
+            "1.00000000000001",
+            "99999.9999999999",
+        ] {
+            let (fast, end) = fast_number(s.as_bytes(), 0).expect(s);
+            assert_eq!(end, s.len(), "{s}");
+            let slow = parse_number(s.as_bytes()).unwrap();
+            assert_eq!(fast.value.to_bits(), slow.value.to_bits(), "{s}");
+            assert_eq!(fast.exact, slow.exact, "{s}");
+            assert_eq!(fast.value, s.parse::<f64>().unwrap(), "{s}");
+        }
+        for s in ["1234567890123456", "01", "1.", ".5", "+1", "-", "x", "1.e5"] {
+            assert!(fast_number(s.as_bytes(), 0).is_none(), "{s}");
+        }
+        // Stops where the plain prefix ends, for the caller to check the delimiter.
+        assert_eq!(fast_number(b"12, 3", 0).map(|(_, e)| e), Some(2));
+        for s in ["1e5", "1/2", "1.5.3", "2E3"] {
+            let end = fast_number(s.as_bytes(), 0).map(|(_, e)| e);
+            assert!(end.is_some_and(|e| e < s.len()), "{s}");
+        }
     }
 
     #[test]
