@@ -1121,3 +1121,57 @@ fn reference_games_have_exact_input() {
         assert!(f.exact_input(), "{}", path.display());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Payoffs written as decimals with three places: each is read as the nearest binary64
+    /// number (k / 1000 in one correctly rounded division) and kept exactly as k/1000, in
+    /// .nfg and JSON alike; exactly those with k divisible by 125 are binary64 numbers.
+    #[test]
+    fn decimal_payoffs_are_rounded_once_and_kept_exactly(
+        m in 1usize..4,
+        n in 1usize..4,
+        ks in proptest::collection::vec(-5000i64..5000, 32),
+    ) {
+        let text_of = |k: i64| {
+            let sign = if k < 0 { "-" } else { "" };
+            format!("{sign}{}.{:03}", k.abs() / 1000, k.abs() % 1000)
+        };
+        // Gambit order: player 1 fastest; payoff of player p at (i, j) is ks[(j*m + i)*2 + p].
+        let k_at = |p: usize, i: usize, j: usize| ks[((j * m + i) * 2 + p) % ks.len()];
+        let mut nfg = format!("NFG 1 R \"d\" {{ \"1\" \"2\" }} {{ {m} {n} }}\n");
+        for j in 0..n {
+            for i in 0..m {
+                nfg.push_str(&format!("{} {} ", text_of(k_at(0, i, j)), text_of(k_at(1, i, j))));
+            }
+        }
+        let rows = |p: usize| -> String {
+            let r: Vec<String> = (0..m)
+                .map(|i| {
+                    let c: Vec<String> = (0..n).map(|j| text_of(k_at(p, i, j))).collect();
+                    format!("[{}]", c.join(", "))
+                })
+                .collect();
+            format!("[{}]", r.join(", "))
+        };
+        let json = format!("{{\"A\": {}, \"B\": {}}}", rows(0), rows(1));
+        for f in [parse_nfg_file(&nfg, input()).unwrap(), parse_game_json_file(&json, input()).unwrap()] {
+            let mut rounded = 0;
+            for p in 0..2 {
+                for i in 0..m {
+                    for j in 0..n {
+                        let k = k_at(p, i, j);
+                        prop_assert_eq!(f.game().payoff(p, &[i, j]), k as f64 / 1000.0);
+                        prop_assert_eq!(f.exact_payoff(p, &[i, j]), ratio(k, 1000));
+                        if k % 125 != 0 {
+                            rounded += 1;
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(f.rounded_payoffs(), rounded);
+            prop_assert_eq!(f.exact_input(), rounded == 0);
+        }
+    }
+}
