@@ -813,10 +813,13 @@ fn header_with_a_quintillion_strategies_is_an_error_not_a_panic() {
         msg.contains("end of file") && msg.contains("found 4"),
         "{msg}"
     );
-    // More contingencies than a usize can count.
-    let text = "NFG 1 R \"g\" { \"a\" \"b\" \"c\" } { 4294967296 4294967296 2 }\n1";
-    let (_, _, msg) = parse_err(parse_nfg(text, input()));
-    assert!(msg.contains("more than 2^64 contingencies"), "{msg}");
+    // More contingencies, or payoffs, than a usize can count.
+    for counts in ["4294967296 4294967296 2", "4294967296 2147483648 1"] {
+        let text = format!("NFG 1 R \"g\" {{ \"a\" \"b\" \"c\" }} {{ {counts} }}\n1");
+        let (line, col, msg) = parse_err(parse_nfg(&text, input()));
+        assert_eq!((line, col), (1, 29), "{counts}");
+        assert!(msg.contains("more than 2^64 payoffs"), "{msg}");
+    }
 }
 
 #[test]

@@ -422,12 +422,14 @@ fn check_size(p: &Parser, shape: &[usize], at: usize, dialect: Dialect) -> Resul
     let total = shape
         .iter()
         .try_fold(1u128, |acc, &k| acc.checked_mul(k as u128))
+        // Every payoff (players x contingencies) must be countable too.
+        .filter(|&t| t.checked_mul(n).is_some_and(|c| usize::try_from(c).is_ok()))
         .and_then(|t| usize::try_from(t).ok())
         .ok_or_else(|| {
             p.err_at(
                 at,
                 format!(
-                    "the strategy counts {shown} give more than 2^{} contingencies",
+                    "the strategy counts {shown} give more than 2^{} payoffs",
                     usize::BITS
                 ),
             )
