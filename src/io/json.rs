@@ -86,6 +86,12 @@ pub(crate) fn payoff(
     }
 }
 
+/// Where a rounded payoff's token is.
+enum Token {
+    Span(usize, usize),
+    Owned(Vec<u8>),
+}
+
 /// Payoff tensors being read: the shared shape, one row-major table per player, and the
 /// payoffs binary64 rounded (player, cell, token).
 #[derive(Default)]
@@ -94,7 +100,9 @@ struct Tensors {
     /// Whether `shape[level]` has been fixed by a closed array.
     fixed: Vec<bool>,
     tables: Vec<(usize, Vec<f64>, usize)>,
-    rounded: Vec<(usize, usize, Vec<u8>)>,
+    /// `(player, cell, token)` of each payoff binary64 rounded; the token is a byte span of
+    /// the text, or its own bytes when it came from an escaped string.
+    rounded: Vec<(usize, usize, Token)>,
 }
 
 impl Tensors {
@@ -130,7 +138,7 @@ impl Tensors {
         if level == depth {
             let (x, token) = payoff(r, || path(idx))?;
             if let Some(token) = token {
-                self.rounded.push((player, out.len(), token));
+                self.rounded.push((player, out.len(), Token::Owned(token)));
             }
             out.push(x.value);
             return Ok(());
@@ -160,7 +168,7 @@ impl Tensors {
             None
         };
         for (cell, s, e) in spans {
-            self.rounded.push((player, cell, r.bytes((s, e)).to_vec()));
+            self.rounded.push((player, cell, Token::Span(s, e)));
         }
         let count = match fast {
             Some(count) => count,
@@ -406,7 +414,11 @@ pub fn parse_game_json_file(text: &str, file: &Path) -> Result<GameFile> {
     }
     let mut inexact = InexactPayoffs::default();
     for (p, cell, token) in &t.rounded {
-        inexact.note((*p * total + *cell) as u64, token);
+        let bytes = match token {
+            Token::Span(s, e) => r.bytes((*s, *e)),
+            Token::Owned(b) => b,
+        };
+        inexact.note((*p * total + *cell) as u64, bytes);
     }
     let payoffs = tables
         .into_iter()

@@ -568,24 +568,22 @@ impl Tables {
             .collect();
         let mut inexact = self.inexact;
         for (player, k, at) in self.rounded {
-            let key = player as u64 * total as u64 + row_major_cell(shape, k) as u64;
-            inexact.note_again(key, at);
+            let cell = row_major_cell(shape, &rest.strides, k);
+            inexact.note_again(player as u64 * total as u64 + cell as u64, at);
         }
         (tables, inexact)
     }
 }
 
-/// The row-major cell of Gambit contingency `k` (player 1's strategy fastest).
-fn row_major_cell(shape: &[usize], mut k: usize) -> usize {
-    let mut digits = Vec::with_capacity(shape.len());
-    for &s in shape {
-        digits.push(k % s);
+/// The row-major cell (`strides` row-major) of Gambit contingency `k` (player 1's strategy
+/// fastest).
+fn row_major_cell(shape: &[usize], strides: &[usize], mut k: usize) -> usize {
+    let mut cell = 0;
+    for (&s, &stride) in shape.iter().zip(strides) {
+        cell += (k % s) * stride;
         k /= s;
     }
-    shape
-        .iter()
-        .zip(&digits)
-        .fold(0, |cell, (&s, &d)| cell * s + d)
+    cell
 }
 
 /// Whether a word ending at `end` ends there (a delimiter or the end of the text follows).
@@ -1030,8 +1028,9 @@ mod tests {
         assert_eq!(o.cell, 0, "wraps around after the last contingency");
         let shape = [2, 3, 2];
         let mut o = Odometer::new(&shape);
+        let strides = o.strides.clone();
         for k in 0..12 {
-            assert_eq!(row_major_cell(&shape, k), o.cell, "{k}");
+            assert_eq!(row_major_cell(&shape, &strides, k), o.cell, "{k}");
             o.advance();
         }
     }
