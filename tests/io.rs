@@ -1,5 +1,5 @@
 //! Game file I/O: Gambit .nfg (both dialects), JSON games, coop JSON; the reference files of
-//! ../shared/reference, round trips, and positioned errors on bad input.
+//! tests/data (vendored reference data), round trips, and positioned errors on bad input.
 
 use covenant::game::{CoalitionalGame, NormalForm, TuGame};
 use covenant::io::{
@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
-/// `../shared/reference/<sub>`: the shared folder beside the repository.
+/// `tests/data/<sub>`: the vendored reference data (see tests/data/README.md).
 fn reference(sub: &str) -> String {
-    format!("{}/../shared/reference/{sub}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/tests/data/{sub}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn input() -> &'static Path {
@@ -205,15 +205,26 @@ fn tu_and_voting_games_of_reference_json_parse() {
         &std::fs::read_to_string(Path::new(&reference("coop")).join("reference.json")).unwrap(),
     )
     .unwrap();
+    // The reference entries carry peers' answers beside the game; keep the game's fields.
+    let game_only = |g: &Value, fields: &[&str]| -> String {
+        let o: serde_json::Map<String, Value> = g
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| fields.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        serde_json::to_string(&o).unwrap()
+    };
     for g in r["tu_games"].as_array().unwrap() {
-        let text = serde_json::to_string(g).unwrap();
+        let text = game_only(g, &["n", "v", "name", "source", "note"]);
         match parse_coop_json(&text, input()).unwrap() {
             CoopInput::Tu(t) => assert_eq!(t.num_players() as u64, g["n"].as_u64().unwrap()),
             other => panic!("expected TU, got {other:?}"),
         }
     }
     for g in r["voting_games"].as_array().unwrap() {
-        let text = serde_json::to_string(g).unwrap();
+        let text = game_only(g, &["n", "quota", "weights", "name", "source"]);
         match parse_coop_json(&text, input()).unwrap_or_else(|e| panic!("{e}")) {
             CoopInput::Voting(w) => {
                 assert_eq!(w.len(), g["weights"].as_array().unwrap().len())
@@ -516,7 +527,7 @@ fn nan_and_inf_tokens_are_rejected() {
         );
     }
     let (_, _, msg) = parse_err(parse_nfg("NFG 1 R \"g\" { \"P1\" } { 1 }\n1e999", input()));
-    assert!(msg.contains("out of the range"), "{msg}");
+    assert!(msg.contains("out of range"), "{msg}");
     let (_, _, msg) = parse_err(parse_nfg("NFG 1 R \"g\" { \"P1\" } { 1 }\n3/0", input()));
     assert!(msg.contains("divides by zero"), "{msg}");
 }
@@ -681,7 +692,7 @@ fn json_names_of_wrong_length_and_missing_payoffs() {
         input(),
     ));
     assert!(msg.contains("1 player names for 2 players"), "{msg}");
-    let (_, _, msg) = parse_err(parse_game_json(r#"{"payoff": []}"#, input()));
+    let (_, _, msg) = parse_err(parse_game_json(r#"{"title": "x"}"#, input()));
     assert!(msg.contains("`payoffs`"), "{msg}");
     let (_, _, msg) = parse_err(parse_game_json(r#"{"payoffs": []}"#, input()));
     assert!(msg.contains("at least one player"), "{msg}");
@@ -689,7 +700,10 @@ fn json_names_of_wrong_length_and_missing_payoffs() {
     assert!(msg.contains("no strategies"), "{msg}");
     // Too deep a nesting for the number of players.
     let (_, _, msg) = parse_err(parse_game_json(r#"{"payoffs": [[[1]]]}"#, input()));
-    assert!(msg.contains("expected a number"), "{msg}");
+    assert!(
+        msg.contains("1 payoff tensors") && msg.contains("nested 2 deep"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -746,8 +760,9 @@ fn coop_other_errors() {
         r#"{"quota": 1, "weights": [1], "rules": [{"quota": 1, "weights": [1, 1]}]}"#,
         input(),
     ));
+    // Rules are numbered as in the file: the first entry of `rules` is `rules[0]`.
     assert!(
-        msg.contains("`rules[0]`") && msg.contains("2 weights for 1 players"),
+        msg.contains("`rules[0].weights`") && msg.contains("2 weights for 1 players"),
         "{msg}"
     );
     let (_, _, msg) = parse_err(parse_coop_json(
@@ -755,7 +770,7 @@ fn coop_other_errors() {
         input(),
     ));
     assert!(msg.contains("`players`"), "{msg}");
-    let (_, _, msg) = parse_err(parse_coop_json(r#"{"x": 1}"#, input()));
+    let (_, _, msg) = parse_err(parse_coop_json(r#"{"name": "x"}"#, input()));
     assert!(msg.contains("TU game"), "{msg}");
     assert!(matches!(
         parse_coop_json(r#"{"n": 40, "v": [0]}"#, input()),
@@ -765,5 +780,401 @@ fn coop_other_errors() {
     match parse_coop_json(r#"{"v": [0, 1, 1, 3]}"#, input()).unwrap() {
         CoopInput::Tu(g) => assert_eq!(g.num_players(), 2),
         other => panic!("{other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes, limits, exactness and messages (issue 10; each a regression test)
+
+use covenant::io::{
+    parse_game_json_file, parse_nfg_file, read_game_file, read_input, read_input_limited,
+    MAX_GAME_BYTES, MAX_INPUT_BYTES,
+};
+use num_rational::BigRational;
+
+fn ratio(p: i64, q: i64) -> BigRational {
+    BigRational::new(p.into(), q.into())
+}
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("covenant-io-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn header_with_a_quintillion_strategies_is_an_error_not_a_panic() {
+    // Was: panic "capacity overflow".
+    let text = "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1000000000000000000 2 }\n1 2 3 4";
+    let (line, col, msg) = parse_err(parse_nfg(text, input()));
+    assert_eq!((line, col), (2, 8), "at the end of the file: {msg}");
+    assert!(
+        msg.contains("end of file") && msg.contains("found 4"),
+        "{msg}"
+    );
+    // More contingencies, or payoffs, than a usize can count.
+    for counts in ["4294967296 4294967296 2", "4294967296 2147483648 1"] {
+        let text = format!("NFG 1 R \"g\" {{ \"a\" \"b\" \"c\" }} {{ {counts} }}\n1");
+        let (line, col, msg) = parse_err(parse_nfg(&text, input()));
+        assert_eq!((line, col), (1, 29), "{counts}");
+        assert!(msg.contains("more than 2^64 payoffs"), "{msg}");
+    }
+}
+
+#[test]
+fn header_declaring_a_billion_strategies_allocates_nothing_for_them() {
+    // Was: a 24 GB allocation (strategy names) from a 40-byte file.
+    let text = "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1000000000 2 }\n";
+    let (_, _, msg) = parse_err(parse_nfg(text, input()));
+    assert!(
+        msg.contains("unexpected end of file")
+            && msg.contains("expected 4000000000 payoffs")
+            && msg.contains("found 0"),
+        "{msg}"
+    );
+    // The outcome dialect is checked the same way.
+    let text = "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1000000000 2 }\n{ { \"o\" 1 2 } }\n1 1";
+    let (_, _, msg) = parse_err(parse_nfg(text, input()));
+    assert!(
+        msg.contains("2000000000 outcome indices") && msg.contains("found 2"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn twenty_thousand_one_strategy_players_are_refused_with_the_memory_they_need() {
+    // Was: memory growing with the square of the player count (each of the n payoff tensors
+    // records n axis lengths and n strides), out of memory from a 0.3 MB file.
+    let n = 20_000;
+    let mut text = String::from("NFG 1 R \"g\" {");
+    for i in 0..n {
+        text.push_str(&format!(" \"{i}\""));
+    }
+    text.push_str(" } {");
+    text.push_str(&" 1".repeat(n));
+    text.push_str(" }\n");
+    text.push_str(&" 0".repeat(n));
+    assert!(text.len() < 300_000, "{}", text.len());
+    match parse_nfg(&text, input()) {
+        Err(Error::TooLarge(msg)) => {
+            assert!(
+                msg.contains("needs about") && msg.contains("GiB") && msg.contains("limit"),
+                "{msg}"
+            );
+            assert!(msg.starts_with("<input>:1:"), "{msg}");
+        }
+        other => panic!("{:?}", other.map(|g| g.num_players())),
+    }
+    // A few hundred players are fine.
+    let n = 300;
+    let text = format!(
+        "NFG 1 R \"g\" {{{}}} {{{}}}\n{}",
+        " \"p\"".repeat(n),
+        " 1".repeat(n),
+        " 7".repeat(n)
+    );
+    let g = parse_nfg(&text, input()).unwrap();
+    assert_eq!(g.num_players(), n);
+    assert_eq!(g.payoff(n - 1, &vec![0; n]), 7.0);
+    // The limit itself is what the message says.
+    assert_eq!(MAX_GAME_BYTES, 1 << 30);
+}
+
+#[test]
+fn input_files_above_the_limit_are_refused_with_their_size_and_the_limit() {
+    let dir = scratch("limit");
+    let path = dir.join("big.nfg");
+    std::fs::write(&path, vec![b' '; 4096]).unwrap();
+    let r = read_input_limited(&path, 1024);
+    std::fs::remove_dir_all(&dir).ok();
+    match r {
+        Err(Error::TooLarge(msg)) => {
+            assert!(
+                msg.contains("big.nfg") && msg.contains("4.0 KiB") && msg.contains("1.0 KiB"),
+                "{msg}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(MAX_INPUT_BYTES, 64 << 20);
+}
+
+#[test]
+fn endless_devices_are_read_up_to_the_limit_only() {
+    // Was: `covenant check /dev/zero` read until out of memory.
+    match read_input_limited(Path::new("/dev/zero"), 1 << 16) {
+        Err(Error::TooLarge(msg)) => {
+            assert!(
+                msg.contains("/dev/zero") && msg.contains("64.0 KiB"),
+                "{msg}"
+            )
+        }
+        other => panic!("{:?}", other.map(|s| s.len())),
+    }
+    match read_input(Path::new("/nonexistent/x.nfg")) {
+        Err(Error::Io { path, .. }) => assert_eq!(path, Path::new("/nonexistent/x.nfg")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_nfg_and_json() {
+    let bom = "\u{feff}";
+    let g = parse_nfg(&format!("{bom}{GOOD}"), input()).unwrap();
+    assert_eq!(g, parse_nfg(GOOD, input()).unwrap());
+    let g = parse_game_json(&format!("{bom}{{\"A\": [[1]], \"B\": [[2]]}}"), input()).unwrap();
+    assert_eq!(g.payoff(1, &[0, 0]), 2.0);
+    let c = parse_coop_json(&format!("{bom}{{\"quota\": 1, \"weights\": [1]}}"), input());
+    assert!(matches!(c, Ok(CoopInput::Voting(_))));
+    // Columns on the first line do not count the mark.
+    let (line, col, _) = parse_err(parse_nfg(&format!("{bom}NFG 2 R \"g\""), input()));
+    assert_eq!((line, col), (1, 5));
+    // Read from a file too.
+    let dir = scratch("bom");
+    let path = dir.join("g.json");
+    std::fs::write(&path, format!("{bom}{{\"A\": [[1]], \"B\": [[2]]}}")).unwrap();
+    let r = read_game(&path);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(r.unwrap().payoff(0, &[0, 0]), 1.0);
+}
+
+#[test]
+fn messages_say_found_once() {
+    let cases = [
+        "NFG 1 R \"g\" { \"P1\" \"P2\" } { 2 2 }\n1 2 { 4 5 6 7 8",
+        "NFG 1 R \"g\" { \"P1\" \"P2\" } { 2 2 }\n1 2 3 4 5 6 7",
+        "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1 2 }\n{ { \"x\" 1 2 } }\n1 x",
+        "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1 2 }\n{ { \"x\" 1 2 } }\n1",
+        "NFG 1 R \"g\" { \"P1\" \"P2\" } { 2 x }",
+    ];
+    for text in cases {
+        let (_, _, msg) = parse_err(parse_nfg(text, input()));
+        assert_eq!(msg.matches("found").count(), 1, "{msg}");
+    }
+    let (line, col, msg) = parse_err(parse_nfg(cases[0], input()));
+    assert_eq!((line, col), (2, 5));
+    assert!(msg.contains("expected payoff 3 of 8"), "{msg}");
+    let (_, _, msg) = parse_err(parse_nfg(cases[2], input()));
+    assert!(msg.contains("outcome index 2 of 2"), "{msg}");
+}
+
+#[test]
+fn numbers_out_of_range_are_called_out_of_range() {
+    for tok in ["1e999", "-2e400", "1e-400", "1/1e5"] {
+        let text = format!("NFG 1 R \"g\" {{ \"P1\" }} {{ 1 }}\n{tok}");
+        let (_, _, msg) = parse_err(parse_nfg(&text, input()));
+        let want = if tok.contains('/') {
+            "not a number"
+        } else {
+            "out of range"
+        };
+        assert!(msg.contains(want), "{tok}: {msg}");
+    }
+    let (line, col, msg) = parse_err(parse_game_json(
+        "{\"A\": [[1]],\n \"B\": [[1e999]]}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 9));
+    assert!(
+        msg.contains("`B[0][0]`") && msg.contains("out of range"),
+        "{msg}"
+    );
+    let (_, _, msg) = parse_err(parse_game_json(
+        r#"{"A": [["1e-999"]], "B": [[0]]}"#,
+        input(),
+    ));
+    assert!(msg.contains("out of range"), "{msg}");
+    let (_, _, msg) = parse_err(parse_coop_json(
+        r#"{"quota": 1, "weights": [18446744073709551616]}"#,
+        input(),
+    ));
+    assert!(
+        msg.contains("`weights[0]`") && msg.contains("out of range"),
+        "{msg}"
+    );
+    let (_, _, msg) = parse_err(parse_nfg(
+        "NFG 1 R \"g\" { \"P1\" } { 99999999999999999999999 }\n1",
+        input(),
+    ));
+    assert!(msg.contains("out of range"), "{msg}");
+}
+
+#[test]
+fn unknown_json_fields_are_rejected_where_they_are() {
+    let (line, col, msg) = parse_err(parse_game_json(
+        "{\"A\": [[1]], \"B\": [[2]],\n \"payof\": 3}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 2));
+    assert!(msg.contains("unknown field \"payof\""), "{msg}");
+    // Documentation fields are accepted.
+    let g = parse_game_json(
+        r#"{"A": [[1]], "B": [[2]], "note": {"any": ["thing"]}, "seed": 3}"#,
+        input(),
+    );
+    assert!(g.is_ok(), "{g:?}");
+    let (line, col, msg) = parse_err(parse_coop_json(
+        "{\"n\": 1,\n \"v\": [0, 1], \"w\": 1}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 15));
+    assert!(msg.contains("unknown field \"w\""), "{msg}");
+    let (line, col, msg) = parse_err(parse_coop_json(
+        "{\"quota\": 1, \"weights\": [1],\n \"rules\": [{\"quota\": 1, \"weight\": [1]}]}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 25));
+    assert!(msg.contains("unknown field \"weight\""), "{msg}");
+    let (_, _, msg) = parse_err(parse_coop_json(
+        r#"{"quota": 1, "weights": [1], "vetoes": [0]}"#,
+        input(),
+    ));
+    assert!(msg.contains("unknown field \"vetoes\""), "{msg}");
+}
+
+#[test]
+fn duplicate_json_keys_are_rejected_at_the_second() {
+    let (line, col, msg) = parse_err(parse_game_json(
+        "{\"A\": [[1]], \"B\": [[2]],\n \"A\": [[3]]}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 2));
+    assert!(
+        msg.contains("duplicate key \"A\"") && msg.contains("line 1, column 2"),
+        "{msg}"
+    );
+    let (line, col, msg) = parse_err(parse_coop_json(
+        "{\"n\": 1, \"v\": [0, 1],\n \"n\": 1}",
+        input(),
+    ));
+    assert_eq!((line, col), (2, 2));
+    assert!(msg.contains("duplicate key \"n\""), "{msg}");
+    let (_, _, msg) = parse_err(parse_coop_json(
+        r#"{"quota": 2, "weights": [1, 1], "quota": 1}"#,
+        input(),
+    ));
+    assert!(msg.contains("duplicate key \"quota\""), "{msg}");
+    let (_, _, msg) = parse_err(parse_coop_json(
+        r#"{"quota": 1, "weights": [1], "rules": [{"quota": 1, "quota": 1, "weights": [1]}]}"#,
+        input(),
+    ));
+    assert!(msg.contains("duplicate key \"quota\""), "{msg}");
+}
+
+#[test]
+fn voting_rules_are_numbered_as_in_the_file() {
+    let (line, col, msg) = parse_err(parse_coop_json(
+        "{\"quota\": 1, \"weights\": [1, 1], \"rules\": [\n {\"quota\": 1, \"weights\": [1, 1]},\n {\"quota\": 9, \"weights\": [1, 1]}]}",
+        input(),
+    ));
+    assert_eq!((line, col), (3, 12));
+    assert!(
+        msg.contains("`rules[1].quota`") && msg.contains("above the total weight 2"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn exactness_of_decimal_and_rational_payoffs_is_reported() {
+    // 0.3 and 1/3 are not binary64 numbers; 2^53 + 1 = 9007199254740993 is an integer binary64
+    // rounds to 2^53.
+    let text = "NFG 1 R \"g\" { \"P1\" \"P2\" } { 2 1 }\n0.3 1/3 9007199254740993 0.5";
+    let f = parse_nfg_file(text, input()).unwrap();
+    assert!(!f.exact_input());
+    assert_eq!(f.rounded_payoffs(), 3);
+    assert_eq!(f.game().payoff(0, &[0, 0]), 0.3);
+    assert_eq!(f.exact_payoff(0, &[0, 0]), ratio(3, 10));
+    assert_eq!(f.exact_payoff(1, &[0, 0]), ratio(1, 3));
+    assert_eq!(f.game().payoff(0, &[1, 0]), 9007199254740992.0);
+    assert_eq!(f.exact_payoff(0, &[1, 0]), ratio(9007199254740993, 1));
+    assert_eq!(f.exact_payoff(1, &[1, 0]), ratio(1, 2));
+    let exact = f.exact_payoffs();
+    assert_eq!(exact[1][[0, 0]], ratio(1, 3));
+    assert_eq!(exact[0][[1, 0]], ratio(9007199254740993, 1));
+
+    // The same game in JSON, numbers and strings.
+    let json = r#"{"A": [[0.3], [9007199254740993]], "B": [["1/3"], [0.5]]}"#;
+    let j = parse_game_json_file(json, input()).unwrap();
+    assert_eq!(j.game().payoff_tensors(), f.game().payoff_tensors());
+    assert_eq!(j.exact_payoffs(), exact);
+
+    // Outcomes shared by several contingencies keep their exact payoffs in each.
+    let text = "NFG 1 R \"g\" { \"P1\" \"P2\" } { 1 2 }\n{ { \"o\" 0.1, 2 } }\n1 1";
+    let o = parse_nfg_file(text, input()).unwrap();
+    assert_eq!(o.rounded_payoffs(), 2);
+    assert_eq!(o.exact_payoff(0, &[0, 1]), ratio(1, 10));
+
+    // Integers, halves and quarters are exact.
+    let f = parse_nfg_file(GOOD, input()).unwrap();
+    assert!(f.exact_input());
+    let f = parse_nfg_file(
+        "NFG 1 R \"g\" { \"P1\" } { 3 }\n0.5 -3/4 9007199254740992",
+        input(),
+    )
+    .unwrap();
+    assert!(f.exact_input());
+    assert_eq!(f.exact_payoff(0, &[1]), ratio(-3, 4));
+}
+
+#[test]
+fn reference_games_have_exact_input() {
+    for path in files(&reference("noncoop"), "nfg") {
+        let f = read_game_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(f.exact_input(), "{}", path.display());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Payoffs written as decimals with three places: each is read as the nearest binary64
+    /// number (k / 1000 in one correctly rounded division) and kept exactly as k/1000, in
+    /// .nfg and JSON alike; exactly those with k divisible by 125 are binary64 numbers.
+    #[test]
+    fn decimal_payoffs_are_rounded_once_and_kept_exactly(
+        m in 1usize..4,
+        n in 1usize..4,
+        ks in proptest::collection::vec(-5000i64..5000, 32),
+    ) {
+        let text_of = |k: i64| {
+            let sign = if k < 0 { "-" } else { "" };
+            format!("{sign}{}.{:03}", k.abs() / 1000, k.abs() % 1000)
+        };
+        // Gambit order: player 1 fastest; payoff of player p at (i, j) is ks[(j*m + i)*2 + p].
+        let k_at = |p: usize, i: usize, j: usize| ks[((j * m + i) * 2 + p) % ks.len()];
+        let mut nfg = format!("NFG 1 R \"d\" {{ \"1\" \"2\" }} {{ {m} {n} }}\n");
+        for j in 0..n {
+            for i in 0..m {
+                nfg.push_str(&format!("{} {} ", text_of(k_at(0, i, j)), text_of(k_at(1, i, j))));
+            }
+        }
+        let rows = |p: usize| -> String {
+            let r: Vec<String> = (0..m)
+                .map(|i| {
+                    let c: Vec<String> = (0..n).map(|j| text_of(k_at(p, i, j))).collect();
+                    format!("[{}]", c.join(", "))
+                })
+                .collect();
+            format!("[{}]", r.join(", "))
+        };
+        let json = format!("{{\"A\": {}, \"B\": {}}}", rows(0), rows(1));
+        for f in [parse_nfg_file(&nfg, input()).unwrap(), parse_game_json_file(&json, input()).unwrap()] {
+            let mut rounded = 0;
+            for p in 0..2 {
+                for i in 0..m {
+                    for j in 0..n {
+                        let k = k_at(p, i, j);
+                        prop_assert_eq!(f.game().payoff(p, &[i, j]), k as f64 / 1000.0);
+                        prop_assert_eq!(f.exact_payoff(p, &[i, j]), ratio(k, 1000));
+                        if k % 125 != 0 {
+                            rounded += 1;
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(f.rounded_payoffs(), rounded);
+            prop_assert_eq!(f.exact_input(), rounded == 0);
+        }
     }
 }

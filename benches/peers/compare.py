@@ -427,8 +427,8 @@ def same_sets(ours, theirs):
         all(any(close(y, x) for x in a) for y in b)
 
 
-def exact_reference(shared, gid):
-    path = os.path.join(shared, "reference", "noncoop", "equilibria",
+def exact_reference(data, gid):
+    path = os.path.join(data, "noncoop", "equilibria",
                         f"{gid}__gambit_enummixed_rat.json")
     try:
         with open(path) as f:
@@ -438,7 +438,7 @@ def exact_reference(shared, gid):
     return d["equilibria"]
 
 
-def agreement(kind, exe, path, shared, gid, peer_answers, timeout):
+def agreement(kind, exe, path, data, gid, peer_answers, timeout):
     """Returns a short text: covenant's answer versus the peers'."""
     if kind == "all_eq":
         out = covenant_json(exe, ["nash", path, "--method", "enumerate"], timeout)
@@ -446,7 +446,7 @@ def agreement(kind, exe, path, shared, gid, peer_answers, timeout):
             return "n/a"
         ours = [e["strategies"] for e in out.get("equilibria", [])]
         notes = []
-        ref = exact_reference(shared, gid)
+        ref = exact_reference(data, gid)
         if ref is not None:
             notes.append(("=" if same_sets(ours, ref) else "≠") + f" Gambit exact ({len(ref)})")
         for (peer, method), ans in peer_answers.items():
@@ -478,12 +478,11 @@ def fmt_time(s):
     return f"{s:.2f} s"
 
 
-def find_shared(arg):
-    for c in ([arg] if arg else []) + [os.path.join(REPO, "..", "shared"),
-                                         os.path.join(REPO, "..", "..", "shared")]:
-        if c and os.path.isdir(os.path.join(c, "reference")):
-            return os.path.abspath(c)
-    sys.exit("cannot find shared/reference: pass --shared DIR")
+def find_data(arg):
+    c = arg or os.path.join(REPO, "tests", "data")
+    if os.path.isdir(os.path.join(c, "noncoop")) and os.path.isdir(os.path.join(c, "coop")):
+        return os.path.abspath(c)
+    sys.exit(f"cannot find the reference data (noncoop/ and coop/) in {c}: pass --data DIR")
 
 
 def main():
@@ -491,7 +490,7 @@ def main():
     ap.add_argument("--venv", help="virtualenv holding the peers (uses VENV/bin/python)")
     ap.add_argument("--python", help="python executable of the peers (overrides --venv)")
     ap.add_argument("--quick", action="store_true", help="fewer, smaller instances")
-    ap.add_argument("--shared", help="the shared/ folder (default: ../shared or ../../shared)")
+    ap.add_argument("--data", help="the reference data folder (default: tests/data)")
     ap.add_argument("--out", default=os.path.join(REPO, "benches", "peers", "RESULTS.md"))
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per peer call")
     ap.add_argument("--no-covenant", action="store_true", help="skip cargo bench and the CLI")
@@ -507,7 +506,7 @@ def main():
     if not args.no_peers and (not python or not shutil.which(python)):
         sys.exit("no peers python: pass --venv DIR, --python EXE or set COVENANT_PEERS_PYTHON "
                  "(or --no-peers)")
-    shared = find_shared(args.shared)
+    data = find_data(args.data)
     rows = instances(args.quick)
     if args.only:
         import re
@@ -524,7 +523,7 @@ def main():
             return os.path.join(REPO, "models", rel[len("models:"):])
         if rel.startswith("gen:"):
             return os.path.join(target_dir(), "peers", rel[len("gen:"):])
-        return os.path.join(shared, "reference", rel)
+        return os.path.join(data, rel)
 
     for _, _, gid, rel, _, _ in rows:
         if rel and rel.startswith("gen:") and not os.path.exists(resolve(rel)):
@@ -580,7 +579,7 @@ def main():
                 cells.append(f"{peer} {method}: {r.get('status')}")
         agree = "—"
         if kind and not args.no_covenant and rel is not None:
-            agree = agreement(kind, exe, resolve(rel), shared, gid, answers, args.timeout)
+            agree = agreement(kind, exe, resolve(rel), data, gid, answers, args.timeout)
         lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {'<br>'.join(cells) or '—'} "
                      f"| {agree} |")
     lines.append("")

@@ -38,6 +38,29 @@ fn nash_enumerate_json_lists_the_three_exact_equilibria_of_the_degenerate_game()
         assert_eq!(e["strategies"].as_array().unwrap().len(), 2);
         assert!(e["exact"].is_array());
     }
+    // Integer payoffs: the exact profiles are exact for the game as written.
+    assert_eq!(v["exact_input"], true);
+}
+
+#[test]
+fn nash_json_says_when_the_file_has_payoffs_binary64_cannot_hold() {
+    let dir = std::env::temp_dir().join(format!("covenant-cli-exact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tenths.nfg");
+    std::fs::write(
+        &path,
+        "NFG 1 R \"t\" { \"1\" \"2\" } { 2 2 }\n0.3 0 0 0.1 0 1/3 0.7 0\n",
+    )
+    .unwrap();
+    let v = json(&["nash", path.to_str().unwrap(), "--format", "json"]);
+    let table = covenant(&["nash", path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(v["exact_input"], false);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("4 payoffs in the file are not binary64"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -77,7 +77,9 @@ impl NormalForm {
                     a.shape()
                 )));
             }
-            if let Some((idx, v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            // Scan the values first; build the index (slow for dynamic rank) only on failure.
+            let bad = a.iter().position(|v| !v.is_finite());
+            if let Some((idx, v)) = bad.and_then(|k| a.indexed_iter().nth(k)) {
                 return Err(Error::invalid_game(format!(
                     "payoff of player {p} at profile {:?} is {v}",
                     (0..idx.ndim()).map(|d| idx[d]).collect::<Vec<_>>()

@@ -17,319 +17,796 @@
 //! Numbers are integers, decimals with an optional exponent, or rationals `p/q`; `nan` and
 //! `inf` are rejected. Strings are double-quoted, with `\"` and `\\` escapes.
 
-use super::{parse_error, Pos};
+use super::number::{fast_number, parse_number, shorten, Num};
+use super::{bom_len, bytes_text, parse_error, GameFile, InexactPayoffs, Pos, MAX_GAME_BYTES};
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
 use ndarray::{ArrayD, IxDyn};
 use std::fmt::Write as _;
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     Open,
     Close,
     Comma,
-    Str(String),
-    Word(String),
+    /// A double-quoted string; the span includes the quotes.
+    Str,
+    Word,
+    Eof,
 }
 
-#[derive(Debug, Clone)]
+/// A token: its kind and byte span in the text.
+#[derive(Debug, Clone, Copy)]
 struct Token {
-    tok: Tok,
-    pos: Pos,
+    kind: Kind,
+    start: usize,
+    end: usize,
 }
 
-impl Tok {
-    fn describe(&self) -> String {
-        match self {
-            Tok::Open => "`{`".into(),
-            Tok::Close => "`}`".into(),
-            Tok::Comma => "`,`".into(),
-            Tok::Str(s) => format!("string \"{s}\""),
-            Tok::Word(w) => format!("`{w}`"),
-        }
-    }
+/// Whether byte `c` ends a word (ASCII whitespace or punctuation; Unicode whitespace is
+/// checked separately).
+fn ends_word(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'{' | b'}' | b',' | b'"'
+    )
 }
 
-/// Splits the text into tokens, tracking 1-based line and column (in characters).
-fn lex(text: &str, file: &Path) -> Result<(Vec<Token>, Pos)> {
-    let mut toks = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut pos = Pos { line: 1, column: 1 };
-    let advance = |c: char, pos: &mut Pos| {
-        if c == '\n' {
-            pos.line += 1;
-            pos.column = 1;
-        } else {
-            pos.column += 1;
-        }
-    };
-    while let Some(&c) = chars.peek() {
-        let start = pos;
-        match c {
-            c if c.is_whitespace() => {
-                chars.next();
-                advance(c, &mut pos);
-            }
-            '{' | '}' | ',' => {
-                chars.next();
-                advance(c, &mut pos);
-                let tok = match c {
-                    '{' => Tok::Open,
-                    '}' => Tok::Close,
-                    _ => Tok::Comma,
-                };
-                toks.push(Token { tok, pos: start });
-            }
-            '"' => {
-                chars.next();
-                advance(c, &mut pos);
-                let mut s = String::new();
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(parse_error(
-                                file,
-                                start,
-                                "unterminated string (missing closing `\"`)",
-                            ))
-                        }
-                        Some('"') => {
-                            advance('"', &mut pos);
-                            break;
-                        }
-                        Some('\\') => {
-                            advance('\\', &mut pos);
-                            match chars.next() {
-                                None => {
-                                    return Err(parse_error(
-                                        file,
-                                        start,
-                                        "unterminated string (ends after `\\`)",
-                                    ))
-                                }
-                                Some(e) => {
-                                    advance(e, &mut pos);
-                                    s.push(e);
-                                }
-                            }
-                        }
-                        Some(ch) => {
-                            advance(ch, &mut pos);
-                            s.push(ch);
-                        }
-                    }
-                }
-                toks.push(Token {
-                    tok: Tok::Str(s),
-                    pos: start,
-                });
-            }
-            _ => {
-                let mut w = String::new();
-                while let Some(&ch) = chars.peek() {
-                    if ch.is_whitespace() || matches!(ch, '{' | '}' | ',' | '"') {
-                        break;
-                    }
-                    w.push(ch);
-                    chars.next();
-                    advance(ch, &mut pos);
-                }
-                toks.push(Token {
-                    tok: Tok::Word(w),
-                    pos: start,
-                });
-            }
-        }
-    }
-    Ok((toks, pos))
-}
-
-/// Parses a Gambit number: integer, decimal with optional exponent, or rational `p/q`.
-/// Returns `None` for anything else, including `nan` and `inf`, and for values outside the
-/// range of `f64`.
-pub(crate) fn parse_number(s: &str) -> Option<f64> {
-    fn is_int(s: &str, signed: bool) -> bool {
-        let d = if signed {
-            s.strip_prefix(['+', '-']).unwrap_or(s)
-        } else {
-            s
-        };
-        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
-    }
-    fn is_decimal(s: &str) -> bool {
-        let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-        let (mantissa, exp) = match s.find(['e', 'E']) {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
-            None => (s, None),
-        };
-        let (int, frac) = match mantissa.split_once('.') {
-            Some((a, b)) => (a, Some(b)),
-            None => (mantissa, None),
-        };
-        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-        let mantissa_ok = digits(int)
-            && frac.map_or(true, digits)
-            && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
-        mantissa_ok && exp.map_or(true, |e| is_int(e, true))
-    }
-    let value = if let Some((p, q)) = s.split_once('/') {
-        if !is_int(p, true) || !is_int(q, false) {
-            return None;
-        }
-        let (p, q): (f64, f64) = (p.parse().ok()?, q.parse().ok()?);
-        if q == 0.0 {
-            return None;
-        }
-        p / q
-    } else {
-        if !is_decimal(s) {
-            return None;
-        }
-        s.parse().ok()?
-    };
-    value.is_finite().then_some(value)
-}
-
-/// Why a word is not a number, for error messages.
-fn number_problem(w: &str) -> String {
-    let lower = w.to_ascii_lowercase();
-    let bare = lower.trim_start_matches(['+', '-']);
-    if bare.starts_with("nan") || bare.starts_with("inf") {
-        format!("`{w}` is not a finite number (NaN and infinities are not payoffs)")
-    } else if let Some((_, q)) = w.split_once('/') {
-        if q.bytes().all(|b| b == b'0') && !q.is_empty() {
-            format!("`{w}` divides by zero")
-        } else {
-            format!("`{w}` is not a number (expected an integer, decimal or rational p/q)")
-        }
-    } else if parse_number_unbounded(w) {
-        format!("`{w}` is out of the range of a 64-bit float")
-    } else {
-        format!("`{w}` is not a number (expected an integer, decimal or rational p/q)")
-    }
-}
-
-/// Whether `w` is syntactically a decimal or rational (ignoring its magnitude).
-fn parse_number_unbounded(w: &str) -> bool {
-    w.parse::<f64>().is_ok_and(f64::is_infinite)
-        && !w.to_ascii_lowercase().contains("inf")
-        && !w.to_ascii_lowercase().contains("nan")
-}
-
+/// A Gambit file being read: a cursor over its bytes. Positions are byte offsets; line and
+/// column are computed only when an error is reported.
 struct Parser<'a> {
-    toks: Vec<Token>,
+    text: &'a str,
+    b: &'a [u8],
     i: usize,
-    eof: Pos,
     file: &'a Path,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Token> {
-        self.toks.get(self.i)
-    }
-
-    fn err(&self, pos: Pos, msg: impl Into<String>) -> Error {
-        parse_error(self.file, pos, msg)
-    }
-
-    /// The next token, or an "unexpected end of file" error saying what was expected.
-    fn next(&mut self, expected: &str) -> Result<Token> {
-        match self.toks.get(self.i) {
-            Some(t) => {
-                self.i += 1;
-                Ok(t.clone())
-            }
-            None => Err(self.err(
-                self.eof,
-                format!("unexpected end of file: expected {expected}"),
-            )),
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, file: &'a Path) -> Self {
+        Parser {
+            text,
+            b: text.as_bytes(),
+            i: bom_len(text),
+            file,
         }
     }
 
-    fn expect(&mut self, want: &Tok, expected: &str) -> Result<Pos> {
-        let t = self.next(expected)?;
-        if &t.tok == want {
-            Ok(t.pos)
+    /// The Unicode whitespace character at byte `i`, if any (its length in bytes).
+    fn unicode_space(&self, i: usize) -> Option<usize> {
+        let c = self.text.get(i..)?.chars().next()?;
+        c.is_whitespace().then(|| c.len_utf8())
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(&c) = self.b.get(self.i) {
+            if c.is_ascii_whitespace() || c == 0x0b {
+                self.i += 1;
+            } else if c >= 0x80 {
+                match self.unicode_space(self.i) {
+                    Some(len) => self.i += len,
+                    None => return,
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn err_at(&self, offset: usize, msg: impl Into<String>) -> Error {
+        parse_error(self.file, Pos::of_offset(self.text, offset), msg)
+    }
+
+    /// The next token.
+    ///
+    /// # Errors
+    /// An unterminated string.
+    fn next(&mut self) -> Result<Token> {
+        self.skip_ws();
+        let start = self.i;
+        let kind = match self.b.get(start) {
+            None => Kind::Eof,
+            Some(b'{') => Kind::Open,
+            Some(b'}') => Kind::Close,
+            Some(b',') => Kind::Comma,
+            Some(b'"') => {
+                let mut j = start + 1;
+                loop {
+                    match self.b.get(j) {
+                        None => {
+                            return Err(self.err_at(
+                                start,
+                                if self.b[j - 1] == b'\\' && j - 1 > start {
+                                    "unterminated string (ends after `\\`)"
+                                } else {
+                                    "unterminated string (missing closing `\"`)"
+                                },
+                            ))
+                        }
+                        Some(b'\\') if j + 1 < self.b.len() => j += 2,
+                        Some(b'\\') => j += 1,
+                        Some(b'"') => break,
+                        Some(_) => j += 1,
+                    }
+                }
+                self.i = j + 1;
+                return Ok(Token {
+                    kind: Kind::Str,
+                    start,
+                    end: j + 1,
+                });
+            }
+            Some(_) => {
+                let mut j = start;
+                while let Some(&c) = self.b.get(j) {
+                    if ends_word(c) || (c >= 0x80 && self.unicode_space(j).is_some()) {
+                        break;
+                    }
+                    j += 1;
+                }
+                self.i = j;
+                return Ok(Token {
+                    kind: Kind::Word,
+                    start,
+                    end: j,
+                });
+            }
+        };
+        if kind != Kind::Eof {
+            self.i += 1;
+        }
+        Ok(Token {
+            kind,
+            start,
+            end: self.i,
+        })
+    }
+
+    /// The next token, without consuming it.
+    fn peek(&mut self) -> Result<Token> {
+        let i = self.i;
+        let t = self.next();
+        self.i = i;
+        t
+    }
+
+    fn word(&self, t: Token) -> &'a str {
+        &self.text[t.start..t.end]
+    }
+
+    /// A string token's value: the text between the quotes with `\x` read as `x`.
+    fn string_value(&self, t: Token) -> String {
+        let inner = &self.text[t.start + 1..t.end - 1];
+        if !inner.contains('\\') {
+            return inner.to_string();
+        }
+        let mut s = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                if let Some(e) = chars.next() {
+                    s.push(e);
+                }
+            } else {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    fn describe(&self, t: Token) -> String {
+        match t.kind {
+            Kind::Open => "`{`".into(),
+            Kind::Close => "`}`".into(),
+            Kind::Comma => "`,`".into(),
+            Kind::Str => format!("string \"{}\"", shorten(&self.string_value(t))),
+            Kind::Word => format!("`{}`", shorten(self.word(t))),
+            Kind::Eof => "the end of the file".into(),
+        }
+    }
+
+    /// The error for token `t` where `expected` was wanted.
+    fn unexpected(&self, t: Token, expected: &str) -> Error {
+        if t.kind == Kind::Eof {
+            self.err_at(
+                t.start,
+                format!("unexpected end of file: expected {expected}"),
+            )
         } else {
-            Err(self.err(
-                t.pos,
-                format!("expected {expected}, found {}", t.tok.describe()),
-            ))
+            self.err_at(
+                t.start,
+                format!("expected {expected}, found {}", self.describe(t)),
+            )
+        }
+    }
+
+    fn expect(&mut self, kind: Kind, expected: &str) -> Result<Token> {
+        let t = self.next()?;
+        if t.kind == kind {
+            Ok(t)
+        } else {
+            Err(self.unexpected(t, expected))
         }
     }
 
     fn string(&mut self, expected: &str) -> Result<String> {
-        let t = self.next(expected)?;
-        match t.tok {
-            Tok::Str(s) => Ok(s),
-            other => Err(self.err(
-                t.pos,
-                format!("expected {expected}, found {}", other.describe()),
-            )),
-        }
-    }
-
-    fn number(&mut self, expected: &str) -> Result<(f64, Pos)> {
-        let t = self.next(expected)?;
-        match &t.tok {
-            Tok::Word(w) => match parse_number(w) {
-                Some(x) => Ok((x, t.pos)),
-                None => Err(self.err(t.pos, number_problem(w))),
-            },
-            other => Err(self.err(
-                t.pos,
-                format!("expected {expected}, found {}", other.describe()),
-            )),
-        }
+        let t = self.expect(Kind::Str, expected)?;
+        Ok(self.string_value(t))
     }
 
     /// A non-negative integer that fits in `usize`.
-    fn count(&mut self, expected: &str) -> Result<(usize, Pos)> {
-        let t = self.next(expected)?;
-        match &t.tok {
-            Tok::Word(w) if w.bytes().all(|b| b.is_ascii_digit()) => match w.parse::<usize>() {
-                Ok(k) => Ok((k, t.pos)),
-                Err(_) => Err(self.err(t.pos, format!("`{w}` is too large"))),
-            },
-            other => Err(self.err(
-                t.pos,
-                format!("expected {expected}, found {}", other.describe()),
+    fn count(&mut self, expected: &str) -> Result<(usize, Token)> {
+        let t = self.next()?;
+        let w = self.word(t);
+        if t.kind != Kind::Word || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.unexpected(t, expected));
+        }
+        match w.parse::<usize>() {
+            Ok(k) => Ok((k, t)),
+            Err(_) => Err(self.err_at(
+                t.start,
+                format!(
+                    "`{}` is out of range: {expected} must be below 2^{}",
+                    shorten(w),
+                    usize::BITS
+                ),
             )),
         }
     }
 
-    fn skip_comma(&mut self) {
-        if matches!(
-            self.peek(),
-            Some(Token {
-                tok: Tok::Comma,
-                ..
-            })
-        ) {
+    /// Skips whitespace and one optional comma.
+    fn skip_comma(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.b.get(self.i) == Some(&b',') {
             self.i += 1;
         }
+        Ok(())
     }
+
+    /// A payoff: a word that is a finite number. `expected(at_end)` describes what was
+    /// wanted, called only on error (`at_end` at the end of the file, where the message may
+    /// say how many were read; elsewhere the message names the token found).
+    fn number(&mut self, expected: impl Fn(bool) -> String) -> Result<(Num, Token)> {
+        let t = self.next()?;
+        if t.kind != Kind::Word {
+            return Err(self.unexpected(t, &expected(t.kind == Kind::Eof)));
+        }
+        match parse_number(&self.b[t.start..t.end]) {
+            Ok(x) => Ok((x, t)),
+            Err(e) => Err(self.err_at(t.start, e.message(self.word(t)))),
+        }
+    }
+}
+
+/// A player's strategies as the header gives them.
+enum Strategies {
+    Count(usize),
+    Labels(Vec<String>),
+}
+
+impl Strategies {
+    fn len(&self) -> usize {
+        match self {
+            Strategies::Count(k) => *k,
+            Strategies::Labels(v) => v.len(),
+        }
+    }
+
+    fn into_names(self) -> Vec<String> {
+        match self {
+            Strategies::Count(k) => (1..=k).map(|i| i.to_string()).collect(),
+            Strategies::Labels(v) => v,
+        }
+    }
+}
+
+/// The header: `NFG 1 R "title" { "P1" ... }`.
+fn read_header(p: &mut Parser) -> Result<(String, Vec<String>)> {
+    let t = p.next()?;
+    if t.kind != Kind::Word || p.word(t) != "NFG" {
+        return Err(p.unexpected(t, "`NFG` (a Gambit strategic-form file)"));
+    }
+    let t = p.next()?;
+    if t.kind != Kind::Word || p.word(t) != "1" {
+        return Err(if t.kind == Kind::Eof {
+            p.unexpected(t, "version `1`")
+        } else {
+            p.err_at(
+                t.start,
+                format!(
+                    "unsupported version {}: only `NFG 1` is read",
+                    p.describe(t)
+                ),
+            )
+        });
+    }
+    let t = p.next()?;
+    if t.kind != Kind::Word || !matches!(p.word(t), "R" | "D") {
+        return Err(p.unexpected(t, "`R` or `D`"));
+    }
+    let title = p.string("the title string")?;
+    p.expect(Kind::Open, "`{` opening the player list")?;
+    let mut players = Vec::new();
+    loop {
+        let t = p.next()?;
+        match t.kind {
+            Kind::Str => players.push(p.string_value(t)),
+            Kind::Close if players.is_empty() => {
+                return Err(p.err_at(
+                    t.start,
+                    "the player list is empty: a game needs at least one player",
+                ))
+            }
+            Kind::Close => return Ok((title, players)),
+            _ => return Err(p.unexpected(t, "a player name or `}`")),
+        }
+    }
+}
+
+/// The strategy block: `{ 3 2 }` or `{ { "T" "B" } { "l" "r" } }`, one entry per player.
+fn read_strategies(p: &mut Parser, players: &[String]) -> Result<Vec<Strategies>> {
+    p.expect(Kind::Open, "`{` opening the strategy counts or labels")?;
+    let mut out = Vec::with_capacity(players.len());
+    for (pl, player) in players.iter().enumerate() {
+        let what = || format!("the strategies of player {} ({player})", pl + 1);
+        let s = if p.peek()?.kind == Kind::Open {
+            let open = p.next()?;
+            let mut names = Vec::new();
+            loop {
+                let t = p.next()?;
+                match t.kind {
+                    Kind::Str => names.push(p.string_value(t)),
+                    Kind::Close => break,
+                    _ => return Err(p.unexpected(t, "a strategy label or `}`")),
+                }
+            }
+            if names.is_empty() {
+                return Err(p.err_at(
+                    open.start,
+                    format!("player {} ({player}) has no strategies", pl + 1),
+                ));
+            }
+            Strategies::Labels(names)
+        } else {
+            let (k, t) = p.count(&what())?;
+            if k == 0 {
+                return Err(p.err_at(
+                    t.start,
+                    format!("player {} ({player}) has no strategies", pl + 1),
+                ));
+            }
+            Strategies::Count(k)
+        };
+        out.push(s);
+    }
+    let t = p.next()?;
+    if t.kind != Kind::Close {
+        return Err(p.unexpected(
+            t,
+            &format!("`}}` after the strategies of {} players", players.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// The shape for messages: `[3, 2]`, or a summary for many players.
+fn shape_text(shape: &[usize]) -> String {
+    if shape.len() <= 8 {
+        format!("{shape:?}")
+    } else {
+        let max = shape.iter().max().copied().unwrap_or(0);
+        format!("{} players with up to {max} strategies", shape.len())
+    }
+}
+
+/// The body's two forms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Payoffs,
+    Outcomes,
+}
+
+/// Checks the declared game's size before anything is allocated. Returns the number of
+/// contingencies and whether the rest of the file can hold the body the header declares
+/// (every payoff or outcome index takes at least one character and a separator). When it
+/// cannot, the body is read without storing anything, so the error is the one a truncated
+/// file gets, at the end of the file, without allocating for the declared size.
+///
+/// # Errors
+/// More than 2^64 contingencies; [`Error::TooLarge`] when a body that fits in the file
+/// declares a game above [`MAX_GAME_BYTES`].
+fn check_size(p: &Parser, shape: &[usize], at: usize, dialect: Dialect) -> Result<(usize, bool)> {
+    let n = shape.len() as u128;
+    let shown = shape_text(shape);
+    let total = shape
+        .iter()
+        .try_fold(1u128, |acc, &k| acc.checked_mul(k as u128))
+        // Every payoff (players x contingencies) must be countable too.
+        .filter(|&t| t.checked_mul(n).is_some_and(|c| usize::try_from(c).is_ok()))
+        .and_then(|t| usize::try_from(t).ok())
+        .ok_or_else(|| {
+            p.err_at(
+                at,
+                format!(
+                    "the strategy counts {shown} give more than 2^{} payoffs",
+                    usize::BITS
+                ),
+            )
+        })?;
+    let tokens = match dialect {
+        Dialect::Payoffs => (total as u128).saturating_mul(n),
+        Dialect::Outcomes => total as u128,
+    };
+    let remaining = (p.b.len() - p.i) as u128;
+    if tokens.saturating_mul(2).saturating_sub(1) > remaining {
+        return Ok((total, false));
+    }
+    // Payoff tables (and one more while they are reordered), two shape records of n words
+    // per table (ndarray), strategy names.
+    let names: u128 = shape.iter().map(|&k| k as u128 * 32).sum();
+    let need = (n + 1) * total as u128 * 8 + n * n * 16 + n * 96 + names;
+    if need > u128::from(MAX_GAME_BYTES) {
+        let pos = Pos::of_offset(p.text, at);
+        return Err(Error::TooLarge(format!(
+            "{}:{}:{}: a game of {shown} ({total} contingencies) needs about {} of memory, \
+             above the limit of {} (covenant::io::MAX_GAME_BYTES)",
+            p.file.display(),
+            pos.line,
+            pos.column,
+            bytes_text(need),
+            bytes_text(u128::from(MAX_GAME_BYTES))
+        )));
+    }
+    Ok((total, true))
+}
+
+/// Gambit's contingency order (player 1 fastest) mapped to row-major cells (last player
+/// fastest), one step at a time.
+struct Odometer {
+    shape: Vec<usize>,
+    strides: Vec<usize>,
+    digits: Vec<usize>,
+    cell: usize,
+}
+
+impl Odometer {
+    fn new(shape: &[usize]) -> Self {
+        let mut strides = vec![1; shape.len()];
+        for d in (0..shape.len().saturating_sub(1)).rev() {
+            strides[d] = strides[d + 1] * shape[d + 1];
+        }
+        Odometer {
+            shape: shape.to_vec(),
+            strides,
+            digits: vec![0; shape.len()],
+            cell: 0,
+        }
+    }
+
+    fn advance(&mut self) {
+        for d in 0..self.shape.len() {
+            self.digits[d] += 1;
+            self.cell += self.strides[d];
+            if self.digits[d] < self.shape[d] {
+                return;
+            }
+            self.cell -= self.shape[d] * self.strides[d];
+            self.digits[d] = 0;
+        }
+    }
+}
+
+/// Payoff tables being filled, in the file's (Gambit) order: one table per player, the
+/// contingencies with player 1's strategy fastest; and the payoffs binary64 rounded.
+struct Tables {
+    gambit: Vec<Vec<f64>>,
+    /// `(player, Gambit index, token kept in inexact)` of each rounded payoff.
+    rounded: Vec<(usize, usize, (u32, u32))>,
+    inexact: InexactPayoffs,
+    total: usize,
+    /// Whether payoffs are stored (`false` when the file cannot hold the declared body).
+    store: bool,
+}
+
+impl Tables {
+    fn new(n: usize, total: usize, store: bool) -> Self {
+        Tables {
+            gambit: if store {
+                (0..n).map(|_| Vec::with_capacity(total)).collect()
+            } else {
+                Vec::new()
+            },
+            rounded: Vec::new(),
+            inexact: InexactPayoffs::default(),
+            total,
+            store,
+        }
+    }
+
+    /// Appends player `player`'s next payoff; `token` is its text, kept when binary64
+    /// rounded it.
+    #[inline]
+    fn push(&mut self, player: usize, x: Num, token: &[u8]) {
+        if self.store {
+            let table = &mut self.gambit[player];
+            if !x.exact {
+                let at = self.inexact.keep(token);
+                self.rounded.push((player, table.len(), at));
+            }
+            table.push(x.value);
+        }
+    }
+
+    /// The row-major tables (last player fastest, as [`NormalForm`] holds them) and the
+    /// rounded payoffs keyed by row-major cell.
+    fn into_row_major(self, shape: &[usize]) -> (Vec<Vec<f64>>, InexactPayoffs) {
+        let total = self.total;
+        // Gambit order runs player 1's axis fastest: copy each run of shape[0] payoffs to
+        // cells strides[0] apart, and step an odometer over the other axes once per run.
+        let rest = Odometer::new(shape);
+        let (first, stride) = (shape[0], rest.strides[0]);
+        let tables = self
+            .gambit
+            .into_iter()
+            .map(|g| {
+                let mut out = vec![0.0; total];
+                let mut odo = Odometer {
+                    shape: shape[1..].to_vec(),
+                    strides: rest.strides[1..].to_vec(),
+                    digits: vec![0; shape.len() - 1],
+                    cell: 0,
+                };
+                for run in g.chunks(first) {
+                    for (a, &x) in run.iter().enumerate() {
+                        out[odo.cell + a * stride] = x;
+                    }
+                    odo.advance();
+                }
+                out
+            })
+            .collect();
+        let mut inexact = self.inexact;
+        for (player, k, at) in self.rounded {
+            let cell = row_major_cell(shape, &rest.strides, k);
+            inexact.note_again(player as u64 * total as u64 + cell as u64, at);
+        }
+        (tables, inexact)
+    }
+}
+
+/// The row-major cell (`strides` row-major) of Gambit contingency `k` (player 1's strategy
+/// fastest).
+fn row_major_cell(shape: &[usize], strides: &[usize], mut k: usize) -> usize {
+    let mut cell = 0;
+    for (&s, &stride) in shape.iter().zip(strides) {
+        cell += (k % s) * stride;
+        k /= s;
+    }
+    cell
+}
+
+/// Whether a word ending at `end` ends there (a delimiter or the end of the text follows).
+#[inline]
+fn delimited(b: &[u8], end: usize) -> bool {
+    match b.get(end) {
+        None => true,
+        Some(&c) => c < 0x80 && ends_word(c),
+    }
+}
+
+/// The payoff dialect's body: `n` numbers per contingency, in Gambit order.
+fn payoff_body(p: &mut Parser, shape: &[usize], tables: &mut Tables) -> Result<()> {
+    let n = shape.len();
+    let total = tables.total;
+    let expected = total * n;
+    let summary = || {
+        format!(
+            "({n} players x {total} contingencies of {})",
+            shape_text(shape)
+        )
+    };
+    let b = p.b;
+    let mut i = p.i;
+    let mut pl = 0;
+    for got in 0..expected {
+        // Separators: ASCII whitespace and at most one comma.
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        let comma = i < b.len() && b[i] == b',';
+        if comma {
+            i += 1;
+            while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+                i += 1;
+            }
+        }
+        // Common numbers take the fast path; the rest, and every error, the general one.
+        match fast_number(b, i) {
+            Some((x, end)) if delimited(b, end) => {
+                match tables.gambit.get_mut(pl) {
+                    Some(table) if x.exact => table.push(x.value),
+                    _ => tables.push(pl, x, &b[i..end]),
+                }
+                i = end;
+            }
+            _ => {
+                p.i = i;
+                if comma {
+                    p.skip_ws();
+                } else {
+                    p.skip_comma()?;
+                }
+                let (x, t) = p.number(|at_end| {
+                    if at_end {
+                        format!("{expected} payoffs {}, found {got}", summary())
+                    } else {
+                        format!("payoff {} of {expected} {}", got + 1, summary())
+                    }
+                })?;
+                tables.push(pl, x, &b[t.start..t.end]);
+                i = p.i;
+            }
+        }
+        pl += 1;
+        if pl == n {
+            pl = 0;
+        }
+    }
+    p.i = i;
+    p.skip_comma()?;
+    let t = p.next()?;
+    if t.kind != Kind::Eof {
+        return Err(p.err_at(
+            t.start,
+            format!(
+                "expected {expected} payoffs {}, found more: {}",
+                summary(),
+                p.describe(t)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// One outcome `{ "name" u_1, u_2 ... }` after its `{`: `n` payoffs, kept in `values` and,
+/// when rounded, their tokens in `tables.inexact`.
+fn outcome(
+    p: &mut Parser,
+    k: usize,
+    n: usize,
+    values: &mut Vec<(f64, Option<(u32, u32)>)>,
+    tables: &mut Tables,
+) -> Result<()> {
+    // Gambit writes a name; accept an outcome without one too.
+    if p.peek()?.kind == Kind::Str {
+        p.next()?;
+    }
+    let mut count = 0;
+    loop {
+        p.skip_comma()?;
+        let t = p.peek()?;
+        if t.kind == Kind::Close {
+            if count != n {
+                return Err(p.err_at(
+                    t.start,
+                    format!("outcome {k} has {count} payoffs, expected {n} (one per player)"),
+                ));
+            }
+            p.next()?;
+            return Ok(());
+        }
+        let (x, t) = p.number(|_| format!("a payoff of outcome {k} or `}}`"))?;
+        if count == n {
+            return Err(p.err_at(
+                t.start,
+                format!("outcome {k} has more than {n} payoffs (one per player)"),
+            ));
+        }
+        let kept = (!x.exact).then(|| tables.inexact.keep(&p.b[t.start..t.end]));
+        values.push((x.value, kept));
+        count += 1;
+    }
+}
+
+/// The outcome dialect's body after its `{`: the outcomes, then one index per contingency.
+fn outcome_body(p: &mut Parser, shape: &[usize], tables: &mut Tables) -> Result<()> {
+    let n = shape.len();
+    let total = tables.total;
+    let mut values: Vec<(f64, Option<(u32, u32)>)> = Vec::new();
+    let mut outcomes = 0;
+    loop {
+        let t = p.next()?;
+        match t.kind {
+            Kind::Close => break,
+            Kind::Open => {}
+            _ => return Err(p.unexpected(t, "an outcome `{ \"name\" payoffs }` or `}`")),
+        }
+        outcomes += 1;
+        outcome(p, outcomes, n, &mut values, tables)?;
+    }
+    for k in 0..total {
+        let t = p.next()?;
+        let w = p.word(t);
+        if t.kind != Kind::Word || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(if t.kind == Kind::Eof {
+                p.unexpected(
+                    t,
+                    &format!("{total} outcome indices (one per contingency), found {k}"),
+                )
+            } else {
+                p.unexpected(
+                    t,
+                    &format!(
+                        "outcome index {} of {total} (an integer 0..={outcomes}; 0 is the null \
+                         outcome)",
+                        k + 1
+                    ),
+                )
+            });
+        }
+        let idx = w.parse::<usize>().unwrap_or(usize::MAX);
+        if idx > outcomes {
+            return Err(p.err_at(
+                t.start,
+                format!(
+                    "outcome index {} out of range: there are {outcomes} outcomes (0 = null \
+                     outcome)",
+                    shorten(w)
+                ),
+            ));
+        }
+        if tables.store {
+            for pl in 0..n {
+                let (x, kept) = if idx == 0 {
+                    (0.0, None)
+                } else {
+                    values[(idx - 1) * n + pl]
+                };
+                let table = &mut tables.gambit[pl];
+                if let Some(at) = kept {
+                    tables.rounded.push((pl, table.len(), at));
+                }
+                table.push(x);
+            }
+        }
+    }
+    let t = p.next()?;
+    if t.kind != Kind::Eof {
+        return Err(p.err_at(
+            t.start,
+            format!(
+                "expected {total} outcome indices (one per contingency of {}), found more: {}",
+                shape_text(shape),
+                p.describe(t)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses a Gambit `.nfg` file of either dialect.
 ///
 /// # Arguments
-/// * `text` — the file's contents.
+/// * `text` — the file's contents (a leading byte-order mark is skipped).
 /// * `file` — the name reported in errors (use `Path::new("<input>")` for in-memory text).
 ///
 /// # Returns
 /// The game with its title, player and strategy names (strategies given by count are named
-/// `"1"`, `"2"`, …).
+/// `"1"`, `"2"`, …), payoffs rounded to binary64; [`parse_nfg_file`] keeps them as written.
 ///
 /// # Errors
 /// [`Error::Parse`] with the 1-based line and column of the offending token: a malformed
-/// header, a missing brace, a truncated file, a non-number or non-finite number, a player with
-/// no strategies, zero players, the wrong number of payoffs or outcome indices (the message
-/// says how many were expected), an outcome index out of range, or text after the body.
+/// header, a missing brace, a truncated file, a non-number or non-finite number, a number
+/// out of binary64's range, a player with no strategies, zero players, the wrong number of
+/// payoffs or outcome indices (the message says how many were expected), an outcome index
+/// out of range, text after the body, or a header declaring more payoffs than the rest of
+/// the file can hold. [`Error::TooLarge`] when the declared game would need more than
+/// [`MAX_GAME_BYTES`] of memory (the message says how much).
 ///
 /// # Complexity
-/// Linear in the length of the text.
+/// Linear in the length of the text; nothing is allocated for the payoffs before the header
+/// has been checked against the file's length.
 ///
 /// # Example
 /// ```
@@ -345,319 +822,61 @@ impl Parser<'_> {
 /// assert_eq!(g.payoff(1, &[0, 1]), 5.0);
 /// ```
 pub fn parse_nfg(text: &str, file: &Path) -> Result<NormalForm> {
-    let (toks, eof) = lex(text, file)?;
-    let mut p = Parser {
-        toks,
-        i: 0,
-        eof,
-        file,
-    };
+    parse_nfg_file(text, file).map(GameFile::into_game)
+}
 
-    // Header: NFG 1 R "title" { "P1" ... }
-    let t = p.next("`NFG`")?;
-    if t.tok != Tok::Word("NFG".into()) {
-        return Err(p.err(
-            t.pos,
-            format!(
-                "expected `NFG` (a Gambit strategic-form file), found {}",
-                t.tok.describe()
-            ),
-        ));
-    }
-    let t = p.next("version `1`")?;
-    if t.tok != Tok::Word("1".into()) {
-        return Err(p.err(
-            t.pos,
-            format!(
-                "unsupported version {}: only `NFG 1` is read",
-                t.tok.describe()
-            ),
-        ));
-    }
-    let t = p.next("`R` or `D`")?;
-    if !matches!(&t.tok, Tok::Word(w) if w == "R" || w == "D") {
-        return Err(p.err(
-            t.pos,
-            format!("expected `R` or `D`, found {}", t.tok.describe()),
-        ));
-    }
-    let title = p.string("the title string")?;
-    p.expect(&Tok::Open, "`{` opening the player list")?;
-    let mut players = Vec::new();
-    loop {
-        let t = p.next("a player name or `}`")?;
-        match t.tok {
-            Tok::Str(s) => players.push(s),
-            Tok::Close if players.is_empty() => {
-                return Err(p.err(
-                    t.pos,
-                    "the player list is empty: a game needs at least one player",
-                ))
-            }
-            Tok::Close => break,
-            other => {
-                return Err(p.err(
-                    t.pos,
-                    format!("expected a player name or `}}`, found {}", other.describe()),
-                ))
-            }
-        }
-    }
-    let n = players.len();
-
-    // Strategies: counts or label lists (one entry per player).
-    p.expect(&Tok::Open, "`{` opening the strategy counts or labels")?;
-    let mut strategies: Vec<Vec<String>> = Vec::with_capacity(n);
-    for (pl, player) in players.iter().enumerate() {
-        let what = format!("the strategies of player {} ({player})", pl + 1);
-        let is_list = matches!(p.peek(), Some(Token { tok: Tok::Open, .. }));
-        if is_list {
-            let open = p.expect(&Tok::Open, &what)?;
-            let mut names = Vec::new();
-            loop {
-                let t = p.next("a strategy label or `}`")?;
-                match t.tok {
-                    Tok::Str(s) => names.push(s),
-                    Tok::Close => break,
-                    other => {
-                        return Err(p.err(
-                            t.pos,
-                            format!(
-                                "expected a strategy label or `}}`, found {}",
-                                other.describe()
-                            ),
-                        ))
-                    }
-                }
-            }
-            if names.is_empty() {
-                return Err(p.err(
-                    open,
-                    format!("player {} ({player}) has no strategies", pl + 1),
-                ));
-            }
-            strategies.push(names);
-        } else {
-            let (k, pos) = p.count(&what)?;
-            if k == 0 {
-                return Err(p.err(
-                    pos,
-                    format!("player {} ({player}) has no strategies", pl + 1),
-                ));
-            }
-            strategies.push((1..=k).map(|i| i.to_string()).collect());
-        }
-    }
-    let t = p.next("`}` closing the strategy list")?;
-    if t.tok != Tok::Close {
-        return Err(p.err(
-            t.pos,
-            format!(
-                "expected `}}` after the strategies of {n} players, found {}",
-                t.tok.describe()
-            ),
-        ));
-    }
-    let shape: Vec<usize> = strategies.iter().map(Vec::len).collect();
-    let total = shape
-        .iter()
-        .try_fold(1usize, |acc, &k| acc.checked_mul(k))
-        .filter(|t| t.checked_mul(n).is_some())
-        .ok_or_else(|| p.err(t.pos, format!("too many contingencies: {shape:?}")))?;
-
+/// [`parse_nfg`], keeping the payoffs as written (see [`GameFile`]).
+///
+/// # Errors
+/// As [`parse_nfg`].
+pub fn parse_nfg_file(text: &str, file: &Path) -> Result<GameFile> {
+    let mut p = Parser::new(text, file);
+    let (title, players) = read_header(&mut p)?;
+    let strategies_at = p.peek()?.start;
+    let strategies = read_strategies(&mut p, &players)?;
+    let shape: Vec<usize> = strategies.iter().map(Strategies::len).collect();
     // Optional comment.
-    if matches!(
-        p.peek(),
-        Some(Token {
-            tok: Tok::Str(_),
-            ..
-        })
-    ) {
-        p.i += 1;
+    if p.peek()?.kind == Kind::Str {
+        p.next()?;
     }
-
-    // Body.
-    let body_pos = p.peek().map_or(p.eof, |t| t.pos);
-    let mut tensors: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let flat_profile = |k: usize| -> usize {
-        // Gambit contingency k (player 1 fastest) -> row-major index (last player fastest).
-        let mut rest = k;
-        let mut idx = 0;
-        let mut digits = vec![0; n];
-        for (d, &s) in shape.iter().enumerate() {
-            digits[d] = rest % s;
-            rest /= s;
-        }
-        for (d, &s) in shape.iter().enumerate() {
-            idx = idx * s + digits[d];
-        }
-        idx
-    };
-    let mut cells: Vec<Vec<f64>> = Vec::new();
-    if matches!(p.peek(), Some(Token { tok: Tok::Open, .. })) {
-        // Outcome dialect.
-        p.i += 1;
-        let mut outcomes: Vec<Vec<f64>> = Vec::new();
-        loop {
-            let t = p.next("an outcome `{ \"name\" payoffs }` or `}`")?;
-            match t.tok {
-                Tok::Close => break,
-                Tok::Open => {}
-                other => {
-                    return Err(p.err(
-                        t.pos,
-                        format!(
-                            "expected an outcome `{{ \"name\" payoffs }}` or `}}`, found {}",
-                            other.describe()
-                        ),
-                    ))
-                }
-            }
-            let k = outcomes.len() + 1;
-            // Gambit writes a name; accept an outcome without one too.
-            if matches!(
-                p.peek(),
-                Some(Token {
-                    tok: Tok::Str(_),
-                    ..
-                })
-            ) {
-                p.i += 1;
-            }
-            let mut u = Vec::with_capacity(n);
-            loop {
-                p.skip_comma();
-                match p.peek() {
-                    Some(Token {
-                        tok: Tok::Close,
-                        pos,
-                    }) => {
-                        if u.len() != n {
-                            return Err(p.err(
-                                *pos,
-                                format!(
-                                    "outcome {k} has {} payoffs, expected {n} (one per player)",
-                                    u.len()
-                                ),
-                            ));
-                        }
-                        p.i += 1;
-                        break;
-                    }
-                    _ => {
-                        let pos = p.peek().map_or(p.eof, |t| t.pos);
-                        let (x, _) = p.number(&format!("a payoff of outcome {k} or `}}`"))?;
-                        if u.len() == n {
-                            return Err(p.err(
-                                pos,
-                                format!("outcome {k} has more than {n} payoffs (one per player)"),
-                            ));
-                        }
-                        u.push(x);
-                    }
-                }
-            }
-            outcomes.push(u);
-        }
-        for k in 0..total {
-            let (idx, pos) = p
-                .count(&format!(
-                    "{total} outcome indices (one per contingency), found {k}"
-                ))
-                .map_err(|e| match e {
-                    Error::Parse {
-                        file,
-                        line,
-                        column,
-                        message,
-                    } if !message.contains("unexpected end") => Error::Parse {
-                        file,
-                        line,
-                        column,
-                        message: format!(
-                            "{message} (outcome index {} of {total}; indices are integers 0..={})",
-                            k + 1,
-                            outcomes.len()
-                        ),
-                    },
-                    other => other,
-                })?;
-            if idx > outcomes.len() {
-                return Err(p.err(
-                    pos,
-                    format!(
-                        "outcome index {idx} out of range: there are {} outcomes (0 = null outcome)",
-                        outcomes.len()
-                    ),
-                ));
-            }
-            cells.push(if idx == 0 {
-                vec![0.0; n]
-            } else {
-                outcomes[idx - 1].clone()
-            });
-        }
-        if let Some(t) = p.peek() {
-            return Err(p.err(
-                t.pos,
-                format!(
-                    "expected {total} outcome indices (one per contingency of {shape:?}), found more: {}",
-                    t.tok.describe()
-                ),
-            ));
-        }
+    let body = p.peek()?;
+    let dialect = if body.kind == Kind::Open {
+        p.next()?;
+        Dialect::Outcomes
     } else {
-        // Payoff dialect.
-        let expected = total * n;
-        for k in 0..total {
-            let mut u = Vec::with_capacity(n);
-            for pl in 0..n {
-                p.skip_comma();
-                let got = k * n + pl;
-                let (x, _) = p.number(&format!(
-                    "{expected} payoffs ({n} players x {total} contingencies of {shape:?}), found {got}"
-                ))?;
-                u.push(x);
-            }
-            cells.push(u);
-        }
-        p.skip_comma();
-        if let Some(t) = p.peek() {
-            return Err(p.err(
-                t.pos,
-                format!(
-                    "expected {expected} payoffs ({n} players x {total} contingencies of {shape:?}), found more: {}",
-                    t.tok.describe()
-                ),
-            ));
-        }
+        Dialect::Payoffs
+    };
+    let (total, fits) = check_size(&p, &shape, strategies_at, dialect)?;
+    let mut tables = Tables::new(shape.len(), total, fits);
+    match dialect {
+        Dialect::Payoffs => payoff_body(&mut p, &shape, &mut tables)?,
+        Dialect::Outcomes => outcome_body(&mut p, &shape, &mut tables)?,
     }
-    for t in tensors.iter_mut() {
-        t.resize(total, 0.0);
+    if !fits {
+        // Unreachable: a body that reads completely fits in the file.
+        return Err(p.err_at(body.start, "the body is shorter than the header declares"));
     }
-    for (k, u) in cells.into_iter().enumerate() {
-        let idx = flat_profile(k);
-        for (pl, x) in u.into_iter().enumerate() {
-            tensors[pl][idx] = x;
-        }
-    }
-    let payoffs = tensors
+    let names = strategies.into_iter().map(Strategies::into_names).collect();
+    let (tables, inexact) = tables.into_row_major(&shape);
+    let payoffs = tables
         .into_iter()
         .map(|v| ArrayD::from_shape_vec(IxDyn(&shape), v))
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| parse_error(file, body_pos, format!("payoff tensor: {e}")))?;
-    NormalForm::with_names(players, strategies, payoffs)
+        .map_err(|e| p.err_at(body.start, format!("payoff tensor: {e}")))?;
+    let game = NormalForm::with_names(players, names, payoffs)
         .map(|g| g.with_title(title))
-        .map_err(|e| parse_error(file, body_pos, e.to_string()))
+        .map_err(|e| p.err_at(body.start, e.to_string()))?;
+    Ok(GameFile::new(game, inexact))
 }
 
-/// Reads and parses a `.nfg` file.
+/// Reads and parses a `.nfg` file (through [`super::read_input`]).
 ///
 /// # Errors
-/// [`Error::Io`] naming the path when it cannot be read; [`Error::Parse`] as in
+/// [`Error::Io`] naming the path when it cannot be read; [`Error::TooLarge`] above
+/// [`super::MAX_INPUT_BYTES`]; [`Error::Parse`] and [`Error::TooLarge`] as in
 /// [`parse_nfg`], also for bytes that are not UTF-8.
 pub fn read_nfg(path: &Path) -> Result<NormalForm> {
-    let text = super::read_text(path)?;
+    let text = super::read_input(path)?;
     parse_nfg(&text, path)
 }
 
@@ -778,22 +997,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers() {
-        assert_eq!(parse_number("3"), Some(3.0));
-        assert_eq!(parse_number("-3/4"), Some(-0.75));
-        assert_eq!(parse_number("1.5e2"), Some(150.0));
-        assert_eq!(parse_number(".5"), Some(0.5));
-        assert_eq!(parse_number("5."), Some(5.0));
-        assert_eq!(parse_number("+2E-1"), Some(0.2));
-        for bad in [
-            "nan", "NaN", "inf", "-inf", "infinity", "1/0", "1e400", "x", "", ".", "1/-2", "e5",
-            "1e", "1.2.3",
-        ] {
-            assert_eq!(parse_number(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn formatting_round_trips() {
         for x in [
             0.0,
@@ -807,7 +1010,28 @@ mod tests {
             123456789012345.0,
             1e15,
         ] {
-            assert_eq!(parse_number(&format_number(x)), Some(x), "{x}");
+            let back = parse_number(format_number(x).as_bytes()).map(|n| n.value);
+            assert_eq!(back, Ok(x), "{x}");
+        }
+    }
+
+    #[test]
+    fn odometer_maps_gambit_order_to_row_major() {
+        // Shape [2, 3]: Gambit order (0,0) (1,0) (0,1) (1,1) (0,2) (1,2).
+        let mut o = Odometer::new(&[2, 3]);
+        let mut cells = Vec::new();
+        for _ in 0..6 {
+            cells.push(o.cell);
+            o.advance();
+        }
+        assert_eq!(cells, [0, 3, 1, 4, 2, 5]);
+        assert_eq!(o.cell, 0, "wraps around after the last contingency");
+        let shape = [2, 3, 2];
+        let mut o = Odometer::new(&shape);
+        let strides = o.strides.clone();
+        for k in 0..12 {
+            assert_eq!(row_major_cell(&shape, &strides, k), o.cell, "{k}");
+            o.advance();
         }
     }
 }

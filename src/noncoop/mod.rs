@@ -18,7 +18,10 @@ pub struct Equilibrium {
     /// Max gain of any player from a unilateral deviation (0 at an exact equilibrium),
     /// computed by [`verify::regret`].
     pub regret: f64,
-    /// The same profile as exact rationals, when the solver computed it exactly.
+    /// The same profile as exact rationals, when the solver computed it exactly. Exact for
+    /// the game's `f64` payoffs: a game read from a file whose payoffs are not all binary64
+    /// numbers (`0.3`, `1/3`) has been rounded first; see [`crate::io::GameFile`], which
+    /// says whether that happened and keeps the payoffs as written.
     pub exact: Option<Vec<Vec<BigRational>>>,
 }
 

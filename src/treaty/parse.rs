@@ -10,7 +10,6 @@ use super::model::{
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::Path;
 use toml::Spanned;
 
@@ -389,28 +388,7 @@ pub fn treaty_from_table(table: &toml::Table, file: &Path) -> Result<Treaty> {
 /// [`Error::Io`] when the file cannot be read, [`Error::TooLarge`] above the size limit;
 /// otherwise as [`parse_treaty`].
 pub fn load_treaty(path: &Path) -> Result<Treaty> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let f = std::fs::File::open(path).map_err(io)?;
-    let mut buf = Vec::new();
-    f.take(MAX_MODEL_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(io)?;
-    if buf.len() as u64 > MAX_MODEL_BYTES {
-        return Err(Error::TooLarge(format!(
-            "{}: a treaty model larger than {} MiB is refused",
-            path.display(),
-            MAX_MODEL_BYTES >> 20
-        )));
-    }
-    let text = String::from_utf8(buf).map_err(|e| Error::Parse {
-        file: path.to_path_buf(),
-        line: 1,
-        column: 1,
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-    })?;
+    let text = crate::io::read_input_limited(path, MAX_MODEL_BYTES)?;
     parse_treaty(&text, path)
 }
 

@@ -80,6 +80,9 @@ impl From<&Equilibrium> for EquilibriumJson {
 struct NashJson {
     method: &'static str,
     complete: bool,
+    /// Whether every payoff in the file is exactly its binary64 value: only then is an
+    /// `exact` profile exact for the game as written (otherwise for the rounded game).
+    exact_input: bool,
     equilibria: Vec<EquilibriumJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     components: Option<Vec<Vec<usize>>>,
@@ -97,7 +100,9 @@ fn two_player(g: &NormalForm, method: Method) -> Result<Bimatrix> {
 
 /// Runs `covenant nash`.
 pub fn nash(args: &NashArgs) -> Result<()> {
-    let g = covenant::io::read_game(&args.file)?;
+    let file = covenant::io::read_game_file(&args.file)?;
+    let (exact_input, rounded) = (file.exact_input(), file.rounded_payoffs());
+    let g = file.into_game();
     let method = args.method.unwrap_or(if g.num_players() == 2 {
         Method::Enumerate
     } else {
@@ -136,6 +141,7 @@ pub fn nash(args: &NashArgs) -> Result<()> {
         Format::Json => print_json(&NashJson {
             method: method.name(),
             complete,
+            exact_input,
             equilibria: equilibria.iter().map(EquilibriumJson::from).collect(),
             components,
         }),
@@ -160,6 +166,12 @@ pub fn nash(args: &NashArgs) -> Result<()> {
                 t.row(row);
             }
             t.print();
+            if !exact_input && equilibria.iter().any(|e| e.exact.is_some()) {
+                outln!(
+                    "note: {rounded} payoffs in the file are not binary64 numbers (e.g. 0.3, \
+                     1/3); the exact profiles are exact for the payoffs rounded to binary64"
+                );
+            }
             Ok(())
         }
     }
