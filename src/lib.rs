@@ -72,6 +72,7 @@ pub mod game;
 pub mod io;
 pub mod lp;
 pub mod noncoop;
+pub mod sweep;
 pub mod tolerance;
 pub mod treaty;
 pub mod verify;

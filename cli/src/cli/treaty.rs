@@ -22,6 +22,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write the deterrence heatmap (aggressor × target, coloured by EU) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `covenant check`.
@@ -33,6 +36,11 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         args.condition.clone()
     };
     let report = treaty::check(&t, &which)?;
+    if let Some(path) = &args.plot {
+        let pairs = treaty::deterrence_pairs(&t, treaty::CheckOptions::default())?;
+        let ids: Vec<String> = t.states.iter().map(|s| s.id.clone()).collect();
+        super::plot::deterrence_heatmap(path, &ids, &pairs)?;
+    }
     match args.format {
         Format::Json => print_json(&report),
         Format::Table => {
