@@ -478,8 +478,15 @@ GridSpec = Mapping[str, Union[Sequence[Any], np.ndarray]]
 def _axes(grid: GridSpec) -> List[Tuple[str, List[Any]]]:
     axes = []
     for path, values in grid.items():
-        vals = [v.item() if isinstance(v, np.generic) else v for v in np.asarray(values, dtype=object).ravel()]
-        axes.append((str(path), vals))
+        if isinstance(values, np.ndarray):
+            if values.ndim != 1:
+                raise InvalidArgumentError(
+                    f"invalid argument: sweep parameter `{path}`: values must be a 1-d sequence"
+                )
+            values = values.tolist()
+        elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            values = [values] if isinstance(values, (str, bytes, int, float)) else list(values)
+        axes.append((str(path), [v.item() if isinstance(v, np.generic) else v for v in values]))
     return axes
 
 

@@ -22,61 +22,61 @@ use pyo3::types::{PyDict, PyFrozenSet, PyList};
 use std::path::PathBuf;
 
 create_exception!(
-    _covenant,
+    covenant,
     CovenantError,
     PyException,
     "Base class of every error covenant raises (except OSError for unreadable files)."
 );
 create_exception!(
-    _covenant,
+    covenant,
     InvalidGameError,
     CovenantError,
     "A game could not be built: empty strategy set, mismatched shapes, non-finite payoff."
 );
 create_exception!(
-    _covenant,
+    covenant,
     InvalidArgumentError,
     CovenantError,
     "An argument is outside the domain the function accepts."
 );
 create_exception!(
-    _covenant,
+    covenant,
     ParseError,
     CovenantError,
     "A file could not be parsed; `file`, `line`, `column` name the place."
 );
 create_exception!(
-    _covenant,
+    covenant,
     ModelError,
     CovenantError,
     "A treaty model names something invalid; `file`, `line`, `field` name the place."
 );
 create_exception!(
-    _covenant,
+    covenant,
     TooLargeError,
     CovenantError,
     "The request exceeds a documented size limit."
 );
 create_exception!(
-    _covenant,
+    covenant,
     IterationLimitError,
     CovenantError,
     "An iterative algorithm hit its iteration cap."
 );
 create_exception!(
-    _covenant,
+    covenant,
     LpError,
     CovenantError,
     "The LP backend failed (not infeasibility: that is a status)."
 );
 create_exception!(
-    _covenant,
+    covenant,
     NumericalError,
     CovenantError,
     "Numerical trouble, reported rather than hidden."
 );
 create_exception!(
-    _covenant,
+    covenant,
     UnavailableError,
     CovenantError,
     "The feature is not compiled into this build."
