@@ -387,7 +387,7 @@ class Report:
         ax.set_yticks(range(len(self.states)), self.states)
         ax.set_xlabel("target")
         ax.set_ylabel("aggressor")
-        ax.set_title(f"{self.treaty}: EU of aggression (blue: deterred)")
+        ax.set_title(f"{self.treaty}\nEU of aggression (blue: deterred)")
         ax.figure.colorbar(im, ax=ax, label="EU")
         return ax
 
