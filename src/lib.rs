@@ -10,8 +10,8 @@
 //!
 //! Layers (dependencies point down only):
 //!
-//! - [`treaty`]: treaty models (TOML) → games; collective-security conditions → a report.
 //! - [`sweep`]: a treaty check over a grid of model parameters (edits of the TOML document).
+//! - [`treaty`]: treaty models (TOML) → games; collective-security conditions → a report.
 //! - [`noncoop`], [`coop`]: the solvers. Every result carries its certificate (regret,
 //!   excess, Kohlberg check), computed by code that shares nothing with the solver
 //!   ([`verify`] for equilibria).
