@@ -105,7 +105,6 @@ def _fractions(rows: Sequence[Sequence[str]]) -> Tuple[Tuple[Fraction, ...], ...
     return tuple(tuple(Fraction(x) for x in row) for row in rows)
 
 
-@dataclass(frozen=True)
 class Equilibrium:
     """A strategy profile with its certificate.
 
@@ -114,22 +113,54 @@ class Equilibrium:
         payoffs: expected payoff of each player.
         regret: largest gain of any player from a unilateral deviation, computed by the
             library's independent checker (0 at an exact equilibrium).
-        exact: the profile as Fractions when the solver computed it exactly, else None.
+        exact: the profile as Fractions when the solver computed it exactly, else None
+            (converted on first access: parsing Fractions costs more than the solve of a small
+            game, and most callers never look).
     """
 
-    strategies: Tuple[np.ndarray, ...]
-    payoffs: np.ndarray
-    regret: float
-    exact: Optional[Tuple[Tuple[Fraction, ...], ...]] = None
+    __slots__ = ("strategies", "payoffs", "regret", "_exact_raw", "_exact")
+
+    def __init__(
+        self,
+        strategies: Tuple[np.ndarray, ...],
+        payoffs: np.ndarray,
+        regret: float,
+        exact: Optional[Sequence[Sequence[Union[str, Fraction]]]] = None,
+    ) -> None:
+        self.strategies = tuple(strategies)
+        self.payoffs = payoffs
+        self.regret = float(regret)
+        self._exact_raw = exact
+        self._exact: Optional[Tuple[Tuple[Fraction, ...], ...]] = None
+
+    @property
+    def exact(self) -> Optional[Tuple[Tuple[Fraction, ...], ...]]:
+        if self._exact is None and self._exact_raw is not None:
+            self._exact = _fractions(self._exact_raw)
+        return self._exact
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Equilibrium):
+            return NotImplemented
+        return (
+            len(self.strategies) == len(other.strategies)
+            and all(np.array_equal(a, b) for a, b in zip(self.strategies, other.strategies))
+            and np.array_equal(self.payoffs, other.payoffs)
+            and self.regret == other.regret
+            and self.exact == other.exact
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Equilibrium(strategies={self.strategies!r}, payoffs={self.payoffs!r}, "
+            f"regret={self.regret!r}, exact={self.exact!r})"
+        )
 
 
 def _equilibrium(d: Mapping[str, Any]) -> Equilibrium:
-    return Equilibrium(
-        strategies=tuple(d["strategies"]),
-        payoffs=d["payoffs"],
-        regret=float(d["regret"]),
-        exact=None if d["exact"] is None else _fractions(d["exact"]),
-    )
+    return Equilibrium(d["strategies"], d["payoffs"], d["regret"], d["exact"])
 
 
 class NashResult(list):

@@ -143,3 +143,14 @@ def test_parse_errors_carry_file_line_and_column(tmp_path):
     assert e.value.file == str(bad)
     assert e.value.line >= 1 and e.value.column >= 1
     assert isinstance(e.value, cv.CovenantError)
+
+
+def test_exact_profiles_are_fractions_summing_to_one_and_equal_to_themselves(models):
+    eqs = cv.nash(models / "games" / "degenerate_3x2.nfg")
+    for e in eqs:
+        assert all(isinstance(x, F) for s in e.exact for x in s)
+        assert all(sum(s) == 1 for s in e.exact)
+        assert e == e and "Equilibrium(" in repr(e)
+    assert eqs[0] != eqs[1]
+    (pure,) = cv.nash([[1]], [[1]], method="pure")
+    assert pure.exact is None or pure.exact == ((F(1),), (F(1),))
