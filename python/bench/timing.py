@@ -5,7 +5,7 @@
    same session (the Rust number is passed on the command line);
 2. a 1,000-point sweep of NATO 1949 in-process (rayon, all cores) and on a 2-worker LocalCluster.
 
-    python python/bench/timing.py [RUST_10x10_MICROSECONDS]
+    python python/bench/timing.py [RUST_10x10_MILLISECONDS]
 """
 
 import json
@@ -45,7 +45,7 @@ def main():
     native = per_call(lambda: _covenant.nash((A, B), "enumerate", 0))
     print(f"10x10 enumerate via cv.nash: {full:.1f} us/call; native call alone: {native:.1f} us/call")
     if len(sys.argv) > 1:
-        rust = float(sys.argv[1])
+        rust = float(sys.argv[1]) * 1e3
         print(f"Rust in-process (criterion): {rust:.1f} us -> ratio {full / rust:.3f}")
 
     grid = {"defaults.reliability": np.round(np.arange(1, 1001) / 1000, 3)}
