@@ -97,6 +97,10 @@ impl Axis {
         let parts: Vec<&str> = values.split(':').map(str::trim).collect();
         let values = if parts.len() == 3 && !values.contains(',') {
             range_values(path, parts[0], parts[1], parts[2])?
+        } else if parts.len() > 1 && !values.contains(',') {
+            return Err(Error::invalid_argument(format!(
+                "sweep parameter `{path}={values}`: a range is START:STOP:STEP (three numbers)"
+            )));
         } else {
             values
                 .split(',')

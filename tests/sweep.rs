@@ -65,6 +65,8 @@ fn malformed_axes_are_invalid_arguments() {
         "defaults.reliability=0:inf:1",
         "defaults.reliability=1,,2",
         "defaults.reliability=0:100000000:1",
+        "defaults.reliability=0:1",
+        "defaults.reliability=0:1:0.1:5",
     ] {
         assert!(
             matches!(Axis::parse(spec), Err(Error::InvalidArgument(_))),
