@@ -10,6 +10,7 @@
 //!
 //! Layers (dependencies point down only):
 //!
+//! - [`sweep`]: a treaty check over a grid of model parameters (edits of the TOML document).
 //! - [`treaty`]: treaty models (TOML) → games; collective-security conditions → a report.
 //! - [`noncoop`], [`coop`]: the solvers. Every result carries its certificate (regret,
 //!   excess, Kohlberg check), computed by code that shares nothing with the solver
@@ -90,6 +91,7 @@ pub mod game;
 pub mod io;
 pub mod lp;
 pub mod noncoop;
+pub mod sweep;
 pub mod tolerance;
 pub mod treaty;
 pub mod verify;

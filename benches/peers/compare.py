@@ -193,6 +193,32 @@ def peer_callable(peer, method, game):
             "least_core": lambda: cg.least_core(g, "preimputation")["epsilon"],
         }
         return fns[method], lambda res: res if isinstance(res, float) else [float(x) for x in res]
+    if peer == "covenant":
+        # covenant's own Python API (python/, issue 13): the same solvers behind PyO3.
+        import numpy as np
+        import covenant as cv
+        eqs = lambda res: [[list(map(float, s)) for s in e.strategies] for e in res]
+        if "A" in game:
+            Af, Bf = np.array(A, dtype=float), np.array(B, dtype=float)
+            fns = {
+                "lemke_howson": (lambda: cv.nash(Af, Bf, method="lemke-howson"), eqs),
+                "enumerate": (lambda: cv.nash(Af, Bf, method="enumerate"), eqs),
+                "pure": (lambda: cv.nash(Af, Bf, method="pure"), eqs),
+                "zero_sum": (lambda: cv.zero_sum(Af),
+                             lambda z: [[list(map(float, z.row)), list(map(float, z.col))]]),
+            }
+            return fns[method]
+        if "weights" in game:
+            index = {"shapley_shubik": "shapley-shubik", "banzhaf_power": "banzhaf"}[method]
+            return (lambda: cv.power(game["quota"], game["weights"], index=index),
+                    lambda r: [float(x) for x in r.values])
+        g = cv.TuGame([float(x) for x in game["v"]])
+        fns = {
+            "nucleolus": lambda: g.nucleolus(),
+            "shapley": lambda: g.shapley(),
+            "least_core": lambda: g.least_core("preimputations")[0],
+        }
+        return fns[method], lambda res: res if isinstance(res, float) else [float(x) for x in res]
     raise ValueError(f"unknown peer {peer}")
 
 
@@ -284,7 +310,8 @@ def peer_worker(task_json):
     else:
         try:
             __import__({"gambit": "pygambit", "coopgame": "coopgame", "scipy": "scipy.optimize",
-                        "nashpy": "nashpy", "quantecon": "quantecon"}[task["peer"]])
+                        "nashpy": "nashpy", "quantecon": "quantecon",
+                        "covenant": "covenant"}[task["peer"]])
         except ImportError as e:
             print(json.dumps({"status": "not installed", "note": str(e)}))
             return
@@ -498,11 +525,16 @@ def main():
     ap.add_argument("--no-build", action="store_true",
                     help="use an existing target/release/covenant instead of building it")
     ap.add_argument("--only", help="regex over group/id: run only matching rows")
+    ap.add_argument("--covenant-python",
+                    help="python with covenant's package installed (`pip install ./python`) for "
+                         "the Python-API column (default: the peers' python; `none` to skip)")
     args = ap.parse_args()
 
     python = args.python or os.environ.get("COVENANT_PEERS_PYTHON")
     if not python and args.venv:
         python = os.path.join(args.venv, "bin", "python")
+    if args.no_peers and not args.covenant_python:
+        python = None
     if not args.no_peers and (not python or not shutil.which(python)):
         sys.exit("no peers python: pass --venv DIR, --python EXE or set COVENANT_PEERS_PYTHON "
                  "(or --no-peers)")
@@ -546,6 +578,18 @@ def main():
                 log(f"peer {group}/{gid} {peer}:{method}: {r.get('status')} "
                     f"{fmt_time(r.get('median_s'))} (wall {time.perf_counter() - t:.1f}s)")
 
+    cov_python = args.covenant_python or python
+    py_results = {}
+    if cov_python and cov_python != "none":
+        for bench, group, gid, rel, peers, _ in rows:
+            if rel is None:
+                continue
+            t = time.perf_counter()
+            r = run_peer(cov_python, "covenant", group, resolve(rel), args.timeout, args.quick)
+            py_results[(group, gid)] = r
+            log(f"covenant python {group}/{gid}: {r.get('status')} "
+                f"{fmt_time(r.get('median_s'))} (wall {time.perf_counter() - t:.1f}s)")
+
     bench_status, exe = {}, None
     tdir = target_dir()
     if not args.no_covenant:
@@ -562,8 +606,8 @@ def main():
         lines.append("Covenant benches: " + ", ".join(f"`{b}`: {s}" for b, s in
                                                       sorted(bench_status.items())))
         lines.append("")
-    lines += ["| group | instance | covenant | peers | agreement |",
-              "|---|---|---|---|---|"]
+    lines += ["| group | instance | covenant | covenant (Python) | peers | agreement |",
+              "|---|---|---|---|---|---|"]
     for bench, group, gid, rel, peers, kind in rows:
         ours = None if args.no_covenant else criterion_median(tdir, group, gid)
         cells, answers = [], {}
@@ -580,8 +624,11 @@ def main():
         agree = "—"
         if kind and not args.no_covenant and rel is not None:
             agree = agreement(kind, exe, resolve(rel), data, gid, answers, args.timeout)
-        lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {'<br>'.join(cells) or '—'} "
-                     f"| {agree} |")
+        pr = py_results.get((group, gid))
+        py_cell = "—" if pr is None else (fmt_time(pr["median_s"]) if pr.get("status") == "ok"
+                                           else pr.get("status"))
+        lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {py_cell} "
+                     f"| {'<br>'.join(cells) or '—'} | {agree} |")
     lines.append("")
     with open(args.out, "w") as f:
         f.write("\n".join(lines))

@@ -158,10 +158,22 @@ fn check_json_reports_the_p5_veto_of_the_un_charter() {
         "json",
     ]);
     let conds = v["conditions"].as_array().unwrap();
-    let ids: Vec<&str> = conds.iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["equal_rules", "liveness"]);
-    for c in conds {
-        assert_eq!(c["holds"], false);
+    let ids: Vec<(&str, &str)> = conds
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["scope"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("equal_rules", "all"),
+            ("liveness", "external"),
+            ("liveness", "internal")
+        ]
+    );
+    // The P5 can block action against themselves (Charter Art. 27(3)): equal rules and
+    // internal liveness fail, with witnesses.
+    for c in [&conds[0], &conds[2]] {
+        assert_eq!(c["verdict"], "fails");
         assert!(c["margin"].as_f64().unwrap() < 0.0);
         assert!(c["witness"].is_object());
     }
@@ -169,7 +181,113 @@ fn check_json_reports_the_p5_veto_of_the_un_charter() {
 
 #[test]
 fn an_unknown_condition_is_a_usage_error() {
-    let out = covenant(&["check", "models/nato_1949.toml", "--condition", "peace"]);
+    let out = covenant(&["check", "models/nato.toml", "--condition", "peace"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown condition"));
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = covenant(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+#[test]
+fn sweep_csv_has_one_row_per_point_and_condition_and_shards_cover_it() {
+    let base = [
+        "sweep",
+        "models/anzus.toml",
+        "--set",
+        "defaults.reliability=0:1:0.25",
+        "--condition",
+        "deterrence,liveness",
+    ];
+    let full = stdout_of(&base);
+    let lines: Vec<&str> = full.lines().collect();
+    assert_eq!(
+        lines[0],
+        "point,defaults.reliability,condition,scope,verdict,margin"
+    );
+    // Two conditions, each for the external and the internal scope, at five points.
+    assert_eq!(lines.len(), 1 + 5 * 4);
+    assert!(lines[1].starts_with("0,0.0,deterrence,external,"));
+    assert!(lines[20].starts_with("4,1.0,liveness,internal,"));
+    let mut joined = vec![lines[0].to_string()];
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let mut args = base.to_vec();
+        args.extend(["--shard", shard.as_str()]);
+        let part = stdout_of(&args);
+        joined.extend(part.lines().skip(1).map(String::from));
+    }
+    assert_eq!(joined, lines);
+}
+
+#[test]
+fn sweep_json_pairs_and_plot_are_written() {
+    let dir = std::env::temp_dir().join(format!("covenant-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("sweep.svg");
+    let v = json(&[
+        "sweep",
+        "models/anzus.toml",
+        "--set",
+        "snapshots.1951.capability.USA=0.1,0.3",
+        "--condition",
+        "deterrence",
+        "--pairs",
+        "--format",
+        "json",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    let rows = v.as_array().unwrap();
+    // 5 states: 20 ordered pairs per point at most, plus the condition row.
+    assert!(rows
+        .iter()
+        .any(|r| r["scope"] == "pair" && r["aggressor"] == "SUN"));
+    assert_eq!(rows[0]["snapshots.1951.capability.USA"], 0.1);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("deterrence"));
+    let heat = dir.join("heat.svg");
+    let out = covenant(&[
+        "check",
+        "models/anzus.toml",
+        "--plot",
+        heat.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&heat).unwrap();
+    assert!(text.contains("<rect") && text.contains("SUN"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn sweep_bad_parameter_and_bad_point_fail_with_the_field_on_stderr() {
+    let out = covenant(&[
+        "sweep",
+        "models/anzus.toml",
+        "--set",
+        "states.FRA.capability=1",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("states.FRA"));
+    let out = covenant(&[
+        "sweep",
+        "models/anzus.toml",
+        "--set",
+        "defaults.reliability=2",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("models/anzus.toml") && err.contains("defaults.reliability"),
+        "{err}"
+    );
+    let out = covenant(&["sweep", "models/anzus.toml", "--shard", "0/4"]);
+    assert!(!out.status.success());
 }

@@ -301,6 +301,7 @@ fn pair_rows(sys: &System, a: &Analysis, p: Option<&[f64]>) -> Vec<PairRow> {
             eu: s.eu.eu,
             eu_without: s.eu_without,
             effect: s.effect(),
+            win_probability: s.eu.win,
             deterred: s.eu.deterred(),
             p_deterred: p.and_then(|p| p.get(k).copied()),
             beyond_reach: s.beyond_reach(),

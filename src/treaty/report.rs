@@ -100,6 +100,14 @@ impl ConditionId {
     }
 }
 
+impl std::str::FromStr for ConditionId {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ConditionId::parse(s).map_err(crate::error::Error::InvalidArgument)
+    }
+}
+
 impl std::fmt::Display for ConditionId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -437,6 +445,8 @@ pub struct PairRow {
     pub eu_without: f64,
     /// The treaty's effect `eu_without − eu`.
     pub effect: f64,
+    /// The aggressor's expected win probability with equilibrium help.
+    pub win_probability: f64,
     /// Deterred?
     pub deterred: bool,
     /// P(deterred) under the prior (with `--samples`).

@@ -3,7 +3,9 @@
 mod coop;
 mod noncoop;
 pub mod output;
+mod plot;
 mod progress;
+mod sweep;
 mod treaty;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Check a treaty model's collective-security conditions.
     Check(treaty::CheckArgs),
+    /// Check a treaty model over a grid of parameter values (CSV or JSON rows).
+    Sweep(sweep::SweepArgs),
     /// Solve a treaty model's compiled games (response equilibria, nucleolus, power indices).
     Solve(treaty::SolveArgs),
     /// Nash equilibria of a normal-form game (.nfg or .json).
@@ -40,6 +44,7 @@ enum Command {
 pub fn run(cli: &Cli) -> covenant::Result<()> {
     match &cli.command {
         Command::Check(a) => treaty::check(a),
+        Command::Sweep(a) => sweep::sweep(a),
         Command::Solve(a) => treaty::solve(a),
         Command::Nash(a) => noncoop::nash(a),
         Command::Correlated(a) => noncoop::correlated(a),

@@ -48,6 +48,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write the deterrence heatmap (aggressor × target, coloured by EU) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `covenant check`.
@@ -69,6 +72,9 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         seed: args.seed,
     };
     let report = treaty::check(&t, &opts)?;
+    if let Some(path) = &args.plot {
+        heatmap(path, &t, args.year, &opts)?;
+    }
     match args.format {
         Format::Json => print_json(&report),
         Format::Table => {
@@ -76,6 +82,44 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The deterrence heatmap of the year's scenarios (the pair table is computed if the report
+/// did not ask for it).
+fn heatmap(
+    path: &std::path::Path,
+    t: &treaty::Treaty,
+    year: Option<i32>,
+    opts: &CheckOptions,
+) -> Result<()> {
+    let with_pairs = CheckOptions {
+        year,
+        conditions: vec![ConditionId::Deterrence],
+        pairs: true,
+        scope: opts.scope,
+        samples: 0,
+        seed: 0,
+    };
+    let r = treaty::check(t, &with_pairs)?;
+    let pairs = r.pairs.unwrap_or_default();
+    let mut ids: Vec<String> = Vec::new();
+    for p in &pairs {
+        for id in [&p.aggressor, &p.target] {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    let pos = |id: &String| ids.iter().position(|x| x == id).unwrap_or(0);
+    let cells: Vec<super::plot::Cell> = pairs
+        .iter()
+        .map(|p| super::plot::Cell {
+            aggressor: pos(&p.aggressor),
+            target: pos(&p.target),
+            eu: p.eu,
+        })
+        .collect();
+    super::plot::deterrence_heatmap(path, &ids, &cells)
 }
 
 fn clip(s: &str, width: usize) -> String {
