@@ -1,5 +1,5 @@
 //! Bimatrix equilibria: Lemke–Howson and extreme-equilibrium enumeration on the reference
-//! games (compare with ../shared/peers/noncoop_results.csv) and a seeded random 300x300 game.
+//! games (the peers' times on the same games: benches/peers/RESULTS.md) and a seeded random 300x300 game.
 
 use covenant::game::Bimatrix;
 use covenant::noncoop::{enumerate_extreme, lemke_howson};
@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 fn reference(stem: &str) -> Bimatrix {
     let path = format!(
-        "{}/../shared/reference/noncoop/{stem}.json",
+        "{}/tests/data/noncoop/{stem}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let v: serde_json::Value =

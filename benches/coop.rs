@@ -1,5 +1,5 @@
-//! Cooperative solvers on the reference games (shared/reference/coop, the same instances the
-//! peers timed in shared/peers/coop_results.csv) and on a generated 20-player game.
+//! Cooperative solvers on the reference games (tests/data/coop, the same instances the
+//! peers timed: benches/peers/RESULTS.md) and on a generated 20-player game.
 
 use std::hint::black_box;
 
@@ -8,18 +8,14 @@ use covenant::game::{Coalition, TuGame};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 
-const REF_DIRS: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/coop"),
-];
+const REF_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coop");
 
 const KINDS: [&str; 4] = ["synergy", "superadditive", "convex", "random"];
 const SIZES: [usize; 6] = [5, 8, 10, 12, 14, 16];
 
-/// A reference game by stem, or `None` when shared/ is not beside the repository.
+/// A reference game by stem, or `None` when the vendored file is missing or unreadable.
 fn reference_game(stem: &str) -> Option<TuGame> {
-    let dir = REF_DIRS.iter().find(|d| std::path::Path::new(d).is_dir())?;
-    let text = std::fs::read_to_string(format!("{dir}/{stem}.json")).ok()?;
+    let text = std::fs::read_to_string(format!("{REF_DIR}/{stem}.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     let n = v["n"].as_u64()? as usize;
     let vals = v["v"]

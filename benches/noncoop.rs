@@ -1,5 +1,5 @@
 //! Benchmarks of the non-cooperative solvers on the reference instances (see
-//! `../shared/peers/noncoop_results.csv` for the peers' times on the same games).
+//! `benches/peers/RESULTS.md` for the peers' times on the same games).
 
 use covenant::game::{Bimatrix, NormalForm};
 use covenant::lp::Backend;
@@ -12,7 +12,7 @@ use ndarray::{ArrayD, IxDyn};
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 use std::hint::black_box;
 
-const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
+const REF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/noncoop");
 
 fn load(name: &str) -> Bimatrix {
     let path = format!("{REF}/{name}.json");

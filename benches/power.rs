@@ -1,5 +1,5 @@
 //! Shapley/Banzhaf values of the reference TU games and power indices of weighted voting
-//! games. Peer timings: ../shared/peers/coop_results.csv (coopgame-py exact Shapley n = 16:
+//! games. Peer timings (benches/peers/RESULTS.md;coopgame-py exact Shapley n = 16:
 //! 4–8 ms; tucoopy's Shapley–Shubik DP: 7.7 s at 50 members, 150 s at 100).
 
 use std::hint::black_box;
@@ -8,7 +8,7 @@ use covenant::coop::{banzhaf, banzhaf_power, shapley, shapley_shubik};
 use covenant::game::{TuGame, WeightedVoting};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop/");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coop/");
 
 fn load(stem: &str) -> TuGame {
     let text = std::fs::read_to_string(format!("{DIR}{stem}.json")).expect("reference game");

@@ -1,5 +1,5 @@
 //! Game file I/O: Gambit .nfg (both dialects), JSON games, coop JSON; the reference files of
-//! ../shared/reference, round trips, and positioned errors on bad input.
+//! tests/data (vendored reference data), round trips, and positioned errors on bad input.
 
 use covenant::game::{CoalitionalGame, NormalForm, TuGame};
 use covenant::io::{
@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
-/// `../shared/reference/<sub>`: the shared folder beside the repository.
+/// `tests/data/<sub>`: the vendored reference data (see tests/data/README.md).
 fn reference(sub: &str) -> String {
-    format!("{}/../shared/reference/{sub}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/tests/data/{sub}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn input() -> &'static Path {

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 const REFERENCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/reference/coop/reference.json"
+    "/tests/data/coop/reference.json"
 );
 
 fn q(s: &str) -> BigRational {

@@ -9,7 +9,7 @@ use covenant::{Error, Tolerance};
 use proptest::prelude::*;
 use serde_json::Value;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop/");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coop/");
 
 fn load(name: &str) -> TuGame {
     let text = std::fs::read_to_string(format!("{DIR}{name}.json")).expect("game file");

@@ -324,8 +324,8 @@ def same_sets(ours, theirs):
         all(any(close(y, x) for x in a) for y in b)
 
 
-def exact_reference(shared, gid):
-    path = os.path.join(shared, "reference", "noncoop", "equilibria",
+def exact_reference(data, gid):
+    path = os.path.join(data, "noncoop", "equilibria",
                         f"{gid}__gambit_enummixed_rat.json")
     try:
         with open(path) as f:
@@ -335,7 +335,7 @@ def exact_reference(shared, gid):
     return d["equilibria"]
 
 
-def agreement(kind, exe, path, shared, gid, peer_answers, timeout):
+def agreement(kind, exe, path, data, gid, peer_answers, timeout):
     """Returns a short text: covenant's answer versus the peers'."""
     if kind == "all_eq":
         out = covenant_json(exe, ["nash", path, "--method", "enumerate"], timeout)
@@ -343,7 +343,7 @@ def agreement(kind, exe, path, shared, gid, peer_answers, timeout):
             return "n/a"
         ours = [e["strategies"] for e in out.get("equilibria", [])]
         notes = []
-        ref = exact_reference(shared, gid)
+        ref = exact_reference(data, gid)
         if ref is not None:
             notes.append(("=" if same_sets(ours, ref) else "≠") + f" Gambit exact ({len(ref)})")
         for (peer, method), ans in peer_answers.items():
@@ -375,12 +375,11 @@ def fmt_time(s):
     return f"{s:.2f} s"
 
 
-def find_shared(arg):
-    for c in ([arg] if arg else []) + [os.path.join(REPO, "..", "shared"),
-                                         os.path.join(REPO, "..", "..", "shared")]:
-        if c and os.path.isdir(os.path.join(c, "reference")):
-            return os.path.abspath(c)
-    sys.exit("cannot find shared/reference: pass --shared DIR")
+def find_data(arg):
+    c = arg or os.path.join(REPO, "tests", "data")
+    if os.path.isdir(os.path.join(c, "noncoop")) and os.path.isdir(os.path.join(c, "coop")):
+        return os.path.abspath(c)
+    sys.exit(f"cannot find the reference data (noncoop/ and coop/) in {c}: pass --data DIR")
 
 
 def main():
@@ -388,7 +387,7 @@ def main():
     ap.add_argument("--venv", help="virtualenv holding the peers (uses VENV/bin/python)")
     ap.add_argument("--python", help="python executable of the peers (overrides --venv)")
     ap.add_argument("--quick", action="store_true", help="fewer, smaller instances")
-    ap.add_argument("--shared", help="the shared/ folder (default: ../shared or ../../shared)")
+    ap.add_argument("--data", help="the reference data folder (default: tests/data)")
     ap.add_argument("--out", default=os.path.join(REPO, "benches", "peers", "RESULTS.md"))
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per peer call")
     ap.add_argument("--no-covenant", action="store_true", help="skip cargo bench and the CLI")
@@ -404,7 +403,7 @@ def main():
     if not args.no_peers and (not python or not shutil.which(python)):
         sys.exit("no peers python: pass --venv DIR, --python EXE or set COVENANT_PEERS_PYTHON "
                  "(or --no-peers)")
-    shared = find_shared(args.shared)
+    data = find_data(args.data)
     rows = instances(args.quick)
     if args.only:
         import re
@@ -419,7 +418,7 @@ def main():
             return None
         if rel.startswith("models:"):
             return os.path.join(REPO, "models", rel[len("models:"):])
-        return os.path.join(shared, "reference", rel)
+        return os.path.join(data, rel)
 
     peer_results = {}
     if not args.no_peers:
@@ -465,7 +464,7 @@ def main():
                 cells.append(f"{peer} {method}: {r.get('status')}")
         agree = "—"
         if kind and not args.no_covenant and rel is not None:
-            agree = agreement(kind, exe, resolve(rel), shared, gid, answers, args.timeout)
+            agree = agreement(kind, exe, resolve(rel), data, gid, answers, args.timeout)
         lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {'<br>'.join(cells) or '—'} "
                      f"| {agree} |")
     lines.append("")

@@ -1,13 +1,13 @@
 //! Helpers shared by the integration tests: reading the peers' reference data in
-//! `../shared/reference` beside the repository. Each test binary uses a subset.
+//! `tests/data` (vendored, see tests/data/README.md). Each test binary uses a subset.
 #![allow(dead_code)]
 
 use serde_json::Value;
 
-/// `../shared/reference/noncoop`.
-pub const NONCOOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/noncoop");
-/// `../shared/reference/coop`.
-pub const COOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/coop");
+/// `tests/data/noncoop`.
+pub const NONCOOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/noncoop");
+/// `tests/data/coop`.
+pub const COOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coop");
 
 /// Parses a JSON file, panicking with the path on failure.
 pub fn read_json(path: &str) -> Value {
