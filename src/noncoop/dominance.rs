@@ -161,7 +161,7 @@ fn dominator(rows: &[Vec<f64>], s: usize, tol: f64) -> Result<Option<Dominator>>
             continue;
         }
         let m = margin_of(row);
-        if best_pure.map_or(true, |(_, b)| m > b) {
+        if best_pure.is_none_or(|(_, b)| m > b) {
             best_pure = Some((t, m));
         }
     }
