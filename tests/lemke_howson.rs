@@ -104,7 +104,7 @@ fn lemke_howson_terminates_on_all_reference_games() {
         }
         let g = game(stem);
         let e = lemke_howson(&g, 0).unwrap();
-        let r = verify::bimatrix_regret(&g.a, &g.b, &e.strategies[0], &e.strategies[1]).unwrap();
+        let r = verify::bimatrix_regret(g.a(), g.b(), &e.strategies[0], &e.strategies[1]).unwrap();
         assert!(r <= REGRET_TOL, "{stem}: regret {r}");
     }
 }

@@ -69,8 +69,8 @@ pub struct Stackelberg {
 pub fn stackelberg(g: &Bimatrix, leader: usize) -> Result<Stackelberg> {
     // (L, F): leader's and follower's payoffs with the leader choosing rows.
     let (l, f): (DMatrix<f64>, DMatrix<f64>) = match leader {
-        0 => (g.a.clone(), g.b.clone()),
-        1 => (g.b.transpose(), g.a.transpose()),
+        0 => (g.a().clone(), g.b().clone()),
+        1 => (g.b().transpose(), g.a().transpose()),
         _ => {
             return Err(Error::invalid_argument(format!(
                 "leader must be 0 (row player) or 1 (column player), got {leader}"

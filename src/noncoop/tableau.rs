@@ -150,7 +150,7 @@ pub(crate) fn scaled_payoffs(g: &Bimatrix) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
             })
             .collect()
     };
-    (scale(&g.a), scale(&g.b))
+    (scale(g.a()), scale(g.b()))
 }
 
 impl FloatTableau {
@@ -483,7 +483,7 @@ pub(crate) fn integer_payoffs(g: &Bimatrix) -> Result<(IntMatrix, IntMatrix)> {
             })
             .collect())
     };
-    Ok((conv(&g.a)?, conv(&g.b)?))
+    Ok((conv(g.a())?, conv(g.b())?))
 }
 
 /// A tableau in fraction-free integer form (Edmonds; Bareiss): the true tableau is
@@ -773,8 +773,8 @@ pub(crate) fn bimatrix_equilibrium(
     y: Vec<f64>,
     exact: Option<Vec<Vec<BigRational>>>,
 ) -> Result<super::Equilibrium> {
-    let regret = crate::verify::bimatrix_regret(&g.a, &g.b, &x, &y)?;
-    let payoffs = crate::verify::bimatrix_payoffs(&g.a, &g.b, &x, &y).to_vec();
+    let regret = crate::verify::bimatrix_regret(g.a(), g.b(), &x, &y)?;
+    let payoffs = crate::verify::bimatrix_payoffs(g.a(), g.b(), &x, &y).to_vec();
     Ok(super::Equilibrium {
         strategies: vec![x, y],
         payoffs,
@@ -785,10 +785,11 @@ pub(crate) fn bimatrix_equilibrium(
 
 /// The regret threshold an equilibrium of `g` computed in floating point must meet.
 pub(crate) fn regret_threshold(g: &Bimatrix) -> f64 {
-    let scale =
-        g.a.iter()
-            .chain(g.b.iter())
-            .fold(0.0_f64, |s, v| s.max(v.abs()));
+    let scale = g
+        .a()
+        .iter()
+        .chain(g.b().iter())
+        .fold(0.0_f64, |s, v| s.max(v.abs()));
     crate::Tolerance::DEFAULT.threshold(scale.max(1.0)) * 10.0
 }
 
