@@ -1,6 +1,7 @@
 //! Iterated elimination of strictly dominated strategies, including domination by mixed
 //! strategies.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
 use crate::lp::{LinearProgram, Relation, Sense};
@@ -78,6 +79,18 @@ pub struct Elimination {
 /// assert!((by[0].1 - 0.5).abs() < 1e-9 && (by[1].1 - 0.5).abs() < 1e-9);
 /// ```
 pub fn iterated_strict_dominance(g: &NormalForm) -> Result<Dominance> {
+    if let Some((scaled, s)) = PayoffScale::normal_form(g)? {
+        let d = iterated_strict_dominance(&scaled)?;
+        let mut trace = d.trace;
+        trace
+            .iter_mut()
+            .for_each(|e| e.margin = s.unscale(e.margin));
+        return Ok(Dominance {
+            reduced: s.restore(&d.reduced)?,
+            kept: d.kept,
+            trace,
+        });
+    }
     let n = g.num_players();
     let scale = g
         .payoff_tensors()

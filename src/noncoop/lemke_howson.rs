@@ -1,6 +1,7 @@
 //! The Lemke–Howson algorithm for one Nash equilibrium of a bimatrix game, and the traversal of
 //! the Lemke–Howson graph from every label (the set Gambit's `lcp_solve` returns).
 
+use super::scale::PayoffScale;
 use super::tableau::{
     bimatrix_equilibrium, integer_payoffs, normalise_exact, regret_threshold, scaled_payoffs,
     to_f64, FloatTableau, IntTableau, Side, Tableau,
@@ -104,6 +105,9 @@ pub fn lemke_howson_with(
     label: usize,
     opts: &LemkeHowsonOptions,
 ) -> Result<Equilibrium> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        return lemke_howson_with(&scaled, label, opts).map(|e| s.equilibrium(e));
+    }
     let (m, n) = (g.rows(), g.cols());
     if label >= m + n {
         return Err(Error::invalid_argument(format!(
@@ -156,6 +160,10 @@ pub fn lemke_howson_all(g: &Bimatrix) -> Result<Vec<Equilibrium>> {
 /// # Errors
 /// As [`lemke_howson`].
 pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<Vec<Equilibrium>> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let all = lemke_howson_all_with(&scaled, opts)?;
+        return Ok(all.into_iter().map(|e| s.equilibrium(e)).collect());
+    }
     let (m, n) = (g.rows(), g.cols());
     let cap = opts.cap(g);
     if opts.arithmetic == Arithmetic::FloatThenExact {

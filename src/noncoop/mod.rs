@@ -46,6 +46,7 @@ impl Equilibrium {
 }
 
 pub mod lemke_howson;
+mod scale;
 mod tableau;
 pub mod vertex_enumeration;
 

@@ -1,5 +1,6 @@
 //! Two-player zero-sum and constant-sum games: value and optimal (minimax) strategies by LP.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::Bimatrix;
 use crate::lp::{dense, Backend, LinearProgram, LpStatus, Relation, Sense};
@@ -107,6 +108,16 @@ const PIVOT_EPS: f64 = 1e-11;
 /// # Complexity
 /// Two LPs with `m` (resp. `n`) variables and `n` (resp. `m`) rows.
 pub fn solve_zero_sum_with(g: &Bimatrix, backend: Backend) -> Result<ZeroSum> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let z = solve_zero_sum_with(&scaled, backend)?;
+        return Ok(ZeroSum {
+            value: s.unscale(z.value),
+            row_guarantee: s.unscale(z.row_guarantee),
+            col_guarantee: s.unscale(z.col_guarantee),
+            constant: s.unscale(z.constant),
+            ..z
+        });
+    }
     let constant = check_constant_sum(g)?;
     let a = g.a();
     let y = minimax_column(a, backend)?;
