@@ -65,6 +65,9 @@
 //! # Ok::<(), covenant::Error>(())
 //! ```
 #![warn(missing_docs)]
+// The only unsafe code is the call of the AVX2 elimination kernel in noncoop::tableau, behind a
+// run-time CPU check, and allowed there alone.
+#![deny(unsafe_code)]
 
 pub mod coop;
 pub mod error;

@@ -27,33 +27,43 @@ pub enum Arithmetic {
 /// Options for [`lemke_howson_with`] and [`lemke_howson_all_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LemkeHowsonOptions {
-    /// Cap on the number of pivots of one path; [`LemkeHowsonOptions::AUTO`] (the default)
-    /// means `10_000 + 100·(m+n)`.
-    pub max_pivots: usize,
+    /// Cap on the number of pivots of one path; `None` (the default) means
+    /// `10_000 + 100·(m+n)`.
+    pub max_pivots: Option<usize>,
     /// Arithmetic to pivot in.
     pub arithmetic: Arithmetic,
+    /// Cap, in bytes, on what [`lemke_howson_all`] keeps: the tableau pair of every equilibrium
+    /// found (about `2·(m+n)·(m+n+1)` numbers each). Above it the search stops with
+    /// [`Error::TooLarge`] stating the need. Default [`LemkeHowsonOptions::DEFAULT_MAX_MEMORY`].
+    pub max_memory: usize,
 }
 
 impl LemkeHowsonOptions {
-    /// `max_pivots` value that selects the size-dependent default cap.
-    pub const AUTO: usize = 0;
+    /// Default [`LemkeHowsonOptions::max_memory`]: 1 GiB.
+    pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
     fn cap(&self, g: &Bimatrix) -> usize {
-        if self.max_pivots == Self::AUTO {
-            10_000 + 100 * (g.rows() + g.cols())
-        } else {
-            self.max_pivots
-        }
+        self.max_pivots
+            .unwrap_or_else(|| 10_000 + 100 * (g.rows() + g.cols()))
     }
 }
 
 impl Default for LemkeHowsonOptions {
     fn default() -> Self {
         LemkeHowsonOptions {
-            max_pivots: Self::AUTO,
+            max_pivots: None,
             arithmetic: Arithmetic::FloatThenExact,
+            max_memory: Self::DEFAULT_MAX_MEMORY,
         }
     }
+}
+
+/// Estimated bytes of one stored tableau pair: `(m+n)` rows of `m+n+1` entries per side,
+/// 8 bytes per float entry, 48 per exact integer entry (a `BigInt` and a small heap buffer;
+/// entries grow along a path, so this is a floor).
+fn pair_bytes(m: usize, n: usize, exact: bool) -> f64 {
+    let entries = 2.0 * (m + n) as f64 * (m + n + 1) as f64;
+    entries * if exact { 48.0 } else { 8.0 }
 }
 
 /// One Lemke–Howson equilibrium of `g`, dropping `label` at the artificial equilibrium, with the
@@ -170,7 +180,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let ends = traverse(tp, tq, m, n, cap)?;
+        let ends = traverse(tp, tq, m, n, cap, Budget::new(opts, m, n, false)?)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -197,7 +207,7 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let ends = traverse(tp, tq, m, n, cap)?;
+    let ends = traverse(tp, tq, m, n, cap, Budget::new(opts, m, n, true)?)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -205,9 +215,51 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     Ok(dedup_sorted(out))
 }
 
+/// The memory [`traverse`] may use for stored tableau pairs.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    pair: f64,
+    max: usize,
+}
+
+impl Budget {
+    /// Refuses before any work when even the first two pairs do not fit.
+    fn new(opts: &LemkeHowsonOptions, m: usize, n: usize, exact: bool) -> Result<Self> {
+        let b = Budget {
+            pair: pair_bytes(m, n, exact),
+            max: opts.max_memory,
+        };
+        b.check(2)?;
+        Ok(b)
+    }
+
+    fn check(&self, pairs: usize) -> Result<()> {
+        let need = self.pair * pairs as f64;
+        if need > self.max as f64 {
+            return Err(Error::TooLarge(format!(
+                "lemke_howson_all keeps the tableau pair of every equilibrium it reaches ({} \
+                 each); {} pairs need {}, over the cap of {} (LemkeHowsonOptions::max_memory): \
+                 raise the cap, or ask for one equilibrium (lemke_howson)",
+                crate::error::bytes(self.pair),
+                pairs,
+                crate::error::bytes(need),
+                crate::error::bytes(self.max as f64)
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
 /// tableau pairs of the (non-artificial) equilibria, distinct by basis.
-fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<Vec<(T, T)>> {
+fn traverse<T: Tableau>(
+    tp: T,
+    tq: T,
+    m: usize,
+    n: usize,
+    cap: usize,
+    budget: Budget,
+) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
         let mut kp = tp.basis().to_vec();
         kp.sort_unstable();
@@ -224,6 +276,7 @@ fn traverse<T: Tableau>(tp: T, tq: T, m: usize, n: usize, cap: usize) -> Result<
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
             lh_path(&mut p2, &mut q2, label, cap)?;
             if seen.insert(key(&p2, &q2)) {
+                budget.check(found.len() + queue.len() + 2)?;
                 found.push((p2.clone(), q2.clone()));
                 queue.push_back((p2, q2));
             }

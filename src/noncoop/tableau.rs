@@ -233,6 +233,8 @@ fn eliminate_avx2(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
     eliminate(data, width, prow_idx, q);
 }
 
+// Calling a `#[target_feature]` function is unsafe: justified by the run-time AVX2 check.
+#[allow(unsafe_code)]
 fn eliminate_dispatch(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
     #[cfg(target_arch = "x86_64")]
     {
