@@ -16,6 +16,8 @@ use crate::game::{Bimatrix, NormalForm};
 /// from overflow, and the LP backends' absolute tolerances (about 1e-9) still resolve payoff
 /// differences at the last few bits.
 const HIGH: f64 = 1_099_511_627_776.0; // 2^40
+/// `log2(HIGH)`.
+const HIGH_EXP: i32 = 40;
 /// Smallest largest-magnitude the solvers see unscaled: below this every payoff difference
 /// would drown in the absolute tolerances.
 const LOW: f64 = 1.0 / HIGH;
@@ -57,7 +59,8 @@ fn exponent(x: f64) -> i32 {
 
 impl PayoffScale {
     /// The rescaling the payoffs `values` (all finite) need, or `None` when their largest
-    /// magnitude is already within `[2^-40, 2^40]` (or all are 0).
+    /// magnitude is already within `[2^-40, 2^40]` (or all are 0). The rescaled largest
+    /// magnitude is in `[1, 2)` when the smallest non-zero one allows it, else below `2^41`.
     ///
     /// # Errors
     /// [`Error::InvalidGame`] when the rescaled game would not hold every payoff exactly: the
@@ -67,15 +70,27 @@ impl PayoffScale {
         if max == 0.0 || (LOW..=HIGH).contains(&max) {
             return Ok(None);
         }
-        let s = PayoffScale { exp: exponent(max) };
-        if let Some(bad) = values.clone().find(|&v| s.unscale(s.scale(v)) != v) {
-            let min = values
-                .filter(|v| *v != 0.0)
-                .fold(f64::INFINITY, |m, v| m.min(v.abs()));
+        let min = values
+            .clone()
+            .filter(|v| *v != 0.0)
+            .fold(f64::INFINITY, |m, v| m.min(v.abs()));
+        let e_max = exponent(max);
+        // Scaling up (tiny payoffs) is always exact: bring the largest to [1, 2). Scaling down,
+        // bring the largest to [1, 2) if the smallest stays a normal number, else shift only as
+        // far as the smallest allows, as long as the largest ends below 2^41.
+        let exp = if max < LOW {
+            e_max
+        } else {
+            e_max.min(exponent(min) + 1022)
+        };
+        let s = PayoffScale { exp };
+        let exact = || values.clone().all(|v| s.unscale(s.scale(v)) == v);
+        if exp < e_max - HIGH_EXP || !exact() {
             return Err(Error::invalid_game(format!(
                 "payoff magnitudes range from {min:e} to {max:e}, more than binary64 can hold \
-                 once rescaled so the solvers' arithmetic cannot overflow (e.g. {bad:e} would \
-                 be rounded); rescale the game so that its payoffs span at most about 2^1000"
+                 once rescaled so that the largest is at most 2^{HIGH_EXP} (which keeps the \
+                 solvers' arithmetic from overflowing); rescale or round the game so that its \
+                 payoffs span at most about 2^1060"
             )));
         }
         Ok(Some(s))
@@ -167,11 +182,13 @@ mod tests {
             vec![f64::MAX, -f64::MAX, 1.0, 0.0],
             vec![5e-324, -1e-310, 0.0],
             vec![1e300, 3e-7],
+            vec![1e308, 0.1, -2.0],
+            vec![1e15, 1e-300],
         ] {
             let s = PayoffScale::needed(v.iter().copied()).unwrap().unwrap();
             for &x in &v {
                 let y = s.scale(x);
-                assert!(y.abs() < 2.0, "{x:e} -> {y:e}");
+                assert!(y.abs() < 2f64.powi(41), "{x:e} -> {y:e}");
                 assert_eq!(s.unscale(y), x);
             }
         }
