@@ -80,4 +80,7 @@ pub mod treaty;
 pub mod verify;
 
 pub use error::{Error, Result};
+/// Exact rationals, as in [`noncoop::Equilibrium::exact`] and [`coop::PowerIndex::exact`]
+/// (re-exported so that research code need not name `num-rational` itself).
+pub use num_rational::BigRational;
 pub use tolerance::Tolerance;

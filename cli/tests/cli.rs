@@ -150,3 +150,64 @@ fn an_unknown_condition_is_a_usage_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown condition"));
 }
+
+#[test]
+fn label_without_lemke_howson_is_an_error_and_its_range_reads_half_open() {
+    let out = covenant(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--label",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--label applies only to --method lemke-howson"),
+        "{err}"
+    );
+    let out = covenant(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--method",
+        "lemke-howson",
+        "--label",
+        "4",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("labels 0 to 3"), "{err}");
+    let v = json(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--method",
+        "lemke-howson",
+        "--label",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["equilibria"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn power_weights_may_have_spaces_after_the_commas() {
+    let spaced = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2, 1, 1",
+        "--format",
+        "json",
+    ]);
+    let tight = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(spaced, tight);
+}

@@ -50,11 +50,21 @@ impl Bimatrix {
         Ok(Bimatrix { a, b })
     }
 
-    /// From row-major nested vectors.
+    /// From row-major rows: `Vec<f64>` rows, arrays (`&[[3.0, 0.0], [0.0, 2.0]]`) or slices.
     ///
     /// # Errors
     /// As [`Bimatrix::new`], and for ragged rows.
-    pub fn from_rows(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+    ///
+    /// # Example
+    /// ```
+    /// use covenant::game::Bimatrix;
+    /// let g = Bimatrix::from_rows(&[[3.0, 0.0], [0.0, 2.0]], &[[2.0, 0.0], [0.0, 3.0]]).unwrap();
+    /// assert_eq!((g.rows(), g.cols()), (2, 2));
+    /// let h = Bimatrix::from_rows(&[vec![3.0, 0.0], vec![0.0, 2.0]],
+    ///                             &[vec![2.0, 0.0], vec![0.0, 3.0]]).unwrap();
+    /// assert_eq!(g, h);
+    /// ```
+    pub fn from_rows<R: AsRef<[f64]>>(a: &[R], b: &[R]) -> Result<Self> {
         let g = NormalForm::from_matrices(a, b)?;
         Self::try_from(&g)
     }
@@ -142,7 +152,7 @@ mod tests {
         assert!(Bimatrix::new(a.clone(), nan).is_err());
         let inf = DMatrix::from_row_slice(1, 2, &[f64::NEG_INFINITY, 0.0]);
         assert!(Bimatrix::zero_sum(inf).is_err());
-        assert!(Bimatrix::from_rows(&[], &[]).is_err());
+        assert!(Bimatrix::from_rows::<Vec<f64>>(&[], &[]).is_err());
     }
 
     #[test]

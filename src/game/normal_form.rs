@@ -135,20 +135,21 @@ impl NormalForm {
         })
     }
 
-    /// A two-player game from row-major payoff matrices (`a[i][j]`: row player's payoff).
+    /// A two-player game from row-major payoff matrices (`a[i][j]`: row player's payoff), rows
+    /// as `Vec<f64>`, arrays or slices.
     ///
     /// # Errors
     /// Ragged or empty matrices, different shapes, non-finite entries.
-    pub fn from_matrices(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+    pub fn from_matrices<R: AsRef<[f64]>>(a: &[R], b: &[R]) -> Result<Self> {
         let m = a.len();
-        let n = a.first().map_or(0, Vec::len);
-        let to_tensor = |name: &str, x: &[Vec<f64>]| -> Result<ArrayD<f64>> {
-            if x.len() != m || x.iter().any(|r| r.len() != n) {
+        let n = a.first().map_or(0, |r| r.as_ref().len());
+        let to_tensor = |name: &str, x: &[R]| -> Result<ArrayD<f64>> {
+            if x.len() != m || x.iter().any(|r| r.as_ref().len() != n) {
                 return Err(Error::invalid_game(format!(
                     "matrix {name} is not {m}x{n} (ragged or of a different shape)"
                 )));
             }
-            let flat: Vec<f64> = x.iter().flatten().copied().collect();
+            let flat: Vec<f64> = x.iter().flat_map(|r| r.as_ref()).copied().collect();
             ArrayD::from_shape_vec(IxDyn(&[m, n]), flat)
                 .map_err(|e| Error::invalid_game(format!("matrix {name}: {e}")))
         };

@@ -121,8 +121,11 @@ pub fn lemke_howson_with(
     let (m, n) = (g.rows(), g.cols());
     if label >= m + n {
         return Err(Error::invalid_argument(format!(
-            "label {label} is out of range: a {m}x{n} game has labels 0..{}",
-            m + n
+            "label {label} is out of range: a {m}x{n} game has labels 0 to {} (the row \
+             player's strategies 0 to {}, the column player's {m} to {})",
+            m + n - 1,
+            m - 1,
+            m + n - 1
         )));
     }
     let cap = opts.cap(g);

@@ -183,6 +183,14 @@ pub enum Index {
     Banzhaf,
 }
 
+/// One item of a comma-separated list, spaces around it ignored (`--weights "1, 2"`).
+fn trimmed<T: std::str::FromStr>(s: &str) -> std::result::Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.trim().parse().map_err(|e| format!("`{}`: {e}", s.trim()))
+}
+
 /// Arguments of `covenant power`.
 #[derive(Debug, Args)]
 pub struct PowerArgs {
@@ -192,11 +200,11 @@ pub struct PowerArgs {
     /// The quota (total weight needed).
     #[arg(long, requires = "weights")]
     pub quota: Option<u64>,
-    /// Comma-separated integer weights.
-    #[arg(long, value_delimiter = ',', requires = "quota")]
+    /// Comma-separated integer weights (spaces allowed: "1, 2, 3").
+    #[arg(long, value_delimiter = ',', requires = "quota", value_parser = trimmed::<u64>)]
     pub weights: Option<Vec<u64>>,
     /// Comma-separated 0-based indices of veto players.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = trimmed::<usize>)]
     pub veto: Option<Vec<usize>>,
     /// The index.
     #[arg(long, value_enum, default_value_t = Index::ShapleyShubik)]

@@ -44,9 +44,10 @@ pub struct NashArgs {
     /// Method; default: `enumerate` for two-player games, `pure` otherwise.
     #[arg(long, value_enum)]
     pub method: Option<Method>,
-    /// Starting label for `lemke-howson` (0 ≤ K < m+n; the row player's strategies first).
-    #[arg(long, default_value_t = 0)]
-    pub label: usize,
+    /// Starting label for `lemke-howson` (0 ≤ K < m+n, default 0; the row player's strategies
+    /// first). Only with `--method lemke-howson`.
+    #[arg(long)]
+    pub label: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -103,11 +104,21 @@ pub fn nash(args: &NashArgs) -> Result<()> {
     } else {
         Method::Pure
     });
+    if args.label.is_some() && method != Method::LemkeHowson {
+        return Err(Error::invalid_argument(format!(
+            "--label applies only to --method lemke-howson (the method is `{}`)",
+            method.name()
+        )));
+    }
     let (equilibria, complete, components) = match method {
         Method::Pure => (noncoop::pure_equilibria(&g), true, None),
         Method::LemkeHowson => {
             let b = two_player(&g, method)?;
-            (vec![noncoop::lemke_howson(&b, args.label)?], false, None)
+            (
+                vec![noncoop::lemke_howson(&b, args.label.unwrap_or(0))?],
+                false,
+                None,
+            )
         }
         Method::LemkeHowsonAll => {
             let b = two_player(&g, method)?;
