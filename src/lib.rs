@@ -75,6 +75,7 @@ pub mod game;
 pub mod io;
 pub mod lp;
 pub mod noncoop;
+pub mod progress;
 pub mod tolerance;
 pub mod treaty;
 pub mod verify;

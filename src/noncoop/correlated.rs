@@ -4,6 +4,7 @@ use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
 use crate::lp::{Backend, LinearProgram, Relation, Sense};
+use crate::progress::ProgressFn;
 use crate::tolerance::Tolerance;
 use crate::verify;
 
@@ -95,8 +96,23 @@ pub fn correlated_equilibrium(
     kind: CeKind,
     objective: CeObjective,
 ) -> Result<CorrelatedEquilibrium> {
+    correlated_equilibrium_with_progress(g, kind, objective, None)
+}
+
+/// [`correlated_equilibrium`] reporting progress: `(players whose incentive constraints are
+/// built, players + 1)`, and the last step when the LP is solved (the solve itself is one step:
+/// the backends report nothing while they run).
+///
+/// # Errors
+/// As [`correlated_equilibrium`].
+pub fn correlated_equilibrium_with_progress(
+    g: &NormalForm,
+    kind: CeKind,
+    objective: CeObjective,
+    mut progress: Option<ProgressFn>,
+) -> Result<CorrelatedEquilibrium> {
     if let Some((scaled, s)) = PayoffScale::normal_form(g)? {
-        let ce = correlated_equilibrium(&scaled, kind, objective)?;
+        let ce = correlated_equilibrium_with_progress(&scaled, kind, objective, progress)?;
         return Ok(CorrelatedEquilibrium {
             payoffs: ce.payoffs.iter().map(|&x| s.unscale(x)).collect(),
             objective: s.unscale(ce.objective),
@@ -149,6 +165,9 @@ pub fn correlated_equilibrium(
         .map(|f| lp.add_variable(0.0, f64::INFINITY, cost(f)))
         .collect();
     for p in 0..n {
+        if let Some(report) = progress.as_mut() {
+            report(p, n + 1);
+        }
         let (k, stride) = (shape[p], strides[p]);
         let t = &tensors[p];
         match kind {
@@ -181,7 +200,14 @@ pub fn correlated_equilibrium(
         }
     }
     lp.add_constraint(mu.iter().map(|&v| (v, 1.0)), Relation::Eq, 1.0);
-    solve_with_fallback(g, &lp, kind, objective, profiles)
+    if let Some(report) = progress.as_mut() {
+        report(n, n + 1);
+    }
+    let ce = solve_with_fallback(g, &lp, kind, objective, profiles)?;
+    if let Some(report) = progress.as_mut() {
+        report(n + 1, n + 1);
+    }
+    Ok(ce)
 }
 
 /// Solves the CE program with the default backend and, when that fails (microlp reports

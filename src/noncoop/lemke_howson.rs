@@ -9,6 +9,7 @@ use super::tableau::{
 use super::Equilibrium;
 use crate::error::{Error, Result};
 use crate::game::Bimatrix;
+use crate::progress::ProgressFn;
 use num_rational::BigRational;
 use num_traits::Zero;
 use std::collections::{HashSet, VecDeque};
@@ -173,8 +174,21 @@ pub fn lemke_howson_all(g: &Bimatrix) -> Result<Vec<Equilibrium>> {
 /// # Errors
 /// As [`lemke_howson`].
 pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<Vec<Equilibrium>> {
+    lemke_howson_all_with_progress(g, opts, None)
+}
+
+/// [`lemke_howson_all_with`] reporting progress: `(equilibria whose paths were all followed,
+/// equilibria found so far)`; the total grows as the traversal discovers equilibria.
+///
+/// # Errors
+/// As [`lemke_howson`], and [`Error::TooLarge`] above [`LemkeHowsonOptions::max_memory`].
+pub fn lemke_howson_all_with_progress(
+    g: &Bimatrix,
+    opts: &LemkeHowsonOptions,
+    mut progress: Option<ProgressFn>,
+) -> Result<Vec<Equilibrium>> {
     if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
-        let all = lemke_howson_all_with(&scaled, opts)?;
+        let all = lemke_howson_all_with_progress(&scaled, opts, progress)?;
         return Ok(all.into_iter().map(|e| s.equilibrium(e)).collect());
     }
     let (m, n) = (g.rows(), g.cols());
@@ -183,7 +197,8 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let ends = traverse(tp, tq, m, n, cap, Budget::new(opts, m, n, false)?)?;
+        let budget = Budget::new(opts, m, n, false)?;
+        let ends = traverse(tp, tq, m, n, cap, budget, &mut progress)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -210,7 +225,8 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let ends = traverse(tp, tq, m, n, cap, Budget::new(opts, m, n, true)?)?;
+    let budget = Budget::new(opts, m, n, true)?;
+    let ends = traverse(tp, tq, m, n, cap, budget, &mut progress)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -262,6 +278,7 @@ fn traverse<T: Tableau>(
     n: usize,
     cap: usize,
     budget: Budget,
+    progress: &mut Option<ProgressFn>,
 ) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
         let mut kp = tp.basis().to_vec();
@@ -274,7 +291,12 @@ fn traverse<T: Tableau>(
     seen.insert(key(&tp, &tq));
     let mut queue = VecDeque::from([(tp, tq)]);
     let mut found = Vec::new();
+    let mut done = 0;
     while let Some((tp, tq)) = queue.pop_front() {
+        if let Some(report) = progress.as_mut() {
+            report(done, done + 1 + queue.len());
+        }
+        done += 1;
         for label in 0..m + n {
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
             lh_path(&mut p2, &mut q2, label, cap)?;
@@ -284,6 +306,9 @@ fn traverse<T: Tableau>(
                 queue.push_back((p2, q2));
             }
         }
+    }
+    if let Some(report) = progress.as_mut() {
+        report(done, done);
     }
     Ok(found)
 }

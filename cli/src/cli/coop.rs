@@ -1,6 +1,7 @@
 //! `covenant coop` and `covenant power`.
 
 use super::output::{num, outln, print_json, vec_num, Format, Table};
+use super::progress::Progress;
 use clap::{Args, ValueEnum};
 use covenant::coop::{self, Domain};
 use covenant::game::{Coalition, CoalitionalGame, TuGame, WeightedVoting};
@@ -116,9 +117,15 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
         }
         Solution::Nucleolus | Solution::Prenucleolus => {
             let nu = if args.solution == Solution::Nucleolus {
-                coop::nucleolus(&g)?
+                let spin = Progress::spinner("computing the nucleolus");
+                let r = coop::nucleolus(&g);
+                spin.finish();
+                r?
             } else {
-                coop::prenucleolus(&g)?
+                let spin = Progress::spinner("computing the prenucleolus");
+                let r = coop::prenucleolus(&g);
+                spin.finish();
+                r?
             };
             out.epsilon = nu.excess_levels.first().copied();
             out.excess_levels = Some(nu.excess_levels);
@@ -252,7 +259,10 @@ pub fn power(args: &PowerArgs) -> Result<()> {
     let g = voting_game(args)?;
     let out = match args.index {
         Index::ShapleyShubik => {
-            let p = coop::shapley_shubik(&g)?;
+            let spin = Progress::spinner("counting Shapley-Shubik pivots");
+            let p = coop::shapley_shubik(&g);
+            spin.finish();
+            let p = p?;
             PowerJson {
                 index: "shapley-shubik",
                 players: g.players().to_vec(),
@@ -262,7 +272,10 @@ pub fn power(args: &PowerArgs) -> Result<()> {
             }
         }
         Index::Banzhaf => {
-            let p = coop::banzhaf_power(&g)?;
+            let spin = Progress::spinner("counting Banzhaf swings");
+            let p = coop::banzhaf_power(&g);
+            spin.finish();
+            let p = p?;
             PowerJson {
                 index: "banzhaf",
                 players: g.players().to_vec(),

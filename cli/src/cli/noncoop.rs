@@ -122,7 +122,15 @@ pub fn nash(args: &NashArgs) -> Result<()> {
         }
         Method::LemkeHowsonAll => {
             let b = two_player(&g, method)?;
-            (noncoop::lemke_howson_all(&b)?, false, None)
+            let mut progress = Progress::new("following Lemke-Howson paths");
+            let mut report = |done: usize, total: usize| progress.update(done, total);
+            let all = noncoop::lemke_howson_all_with_progress(
+                &b,
+                &noncoop::LemkeHowsonOptions::default(),
+                Some(&mut report),
+            );
+            progress.finish();
+            (all?, false, None)
         }
         Method::Enumerate => {
             let b = two_player(&g, method)?;
@@ -246,7 +254,11 @@ pub fn correlated(args: &CorrelatedArgs) -> Result<()> {
         ObjectiveArg::Max(k) => CeObjective::MaxPlayer(k),
         ObjectiveArg::Min(k) => CeObjective::MinPlayer(k),
     };
-    let ce = noncoop::correlated_equilibrium(&g, kind, objective)?;
+    let mut progress = Progress::new("building and solving the CE linear program");
+    let mut report = |done: usize, total: usize| progress.update(done, total);
+    let ce = noncoop::correlated_equilibrium_with_progress(&g, kind, objective, Some(&mut report));
+    progress.finish();
+    let ce = ce?;
     let kind_name = if args.coarse { "coarse" } else { "correlated" };
     match args.format {
         Format::Json => print_json(&CorrelatedJson {
