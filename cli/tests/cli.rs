@@ -211,3 +211,47 @@ fn power_weights_may_have_spaces_after_the_commas() {
     ]);
     assert_eq!(spaced, tight);
 }
+
+#[test]
+fn banzhaf_outputs_name_their_normalisation() {
+    let v = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--index",
+        "banzhaf",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        v["normalization"]
+            .as_str()
+            .unwrap()
+            .starts_with("normalised"),
+        "{v}"
+    );
+    let v = json(&[
+        "coop",
+        "models/coop/glove.json",
+        "--solution",
+        "banzhaf",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        v["normalization"].as_str().unwrap().starts_with("raw"),
+        "{v}"
+    );
+    let v = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--format",
+        "json",
+    ]);
+    assert!(v.get("normalization").is_none(), "{v}");
+}

@@ -101,7 +101,7 @@ pub fn core_check<G: CoalitionalGame + ?Sized>(g: &G, x: &[f64]) -> Result<CoreC
 ///
 /// Constraint generation: an LP over the singletons and their complements, adding the most
 /// violated coalitions found by [`CoalitionalGame::most_excess_coalitions`] until none
-/// exceeds ε (the first stage of [`crate::coop::nucleolus`]).
+/// exceeds ε (the first stage of [`crate::coop::nucleolus()`]).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a one-player game (no proper coalition) and, with

@@ -72,7 +72,17 @@ struct CoopJson {
     blocking_coalition: Option<Vec<usize>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     excess_levels: Option<Vec<f64>>,
+    /// What the numbers are normalised to, where that is a choice (`banzhaf`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalization: Option<&'static str>,
 }
+
+/// The normalisation `coop --solution banzhaf` prints.
+const RAW_BANZHAF: &str =
+    "raw: marginal contributions averaged over the 2^(n-1) coalitions of the others (need not sum to v(N))";
+/// The normalisation `power --index banzhaf` prints.
+const NORMALIZED_BANZHAF: &str =
+    "normalised: each player's swings divided by all players' swings (sums to 1)";
 
 fn members(c: Coalition) -> Vec<usize> {
     c.members().collect()
@@ -132,7 +142,10 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
             out.allocation = Some(nu.allocation);
         }
         Solution::Shapley => out.allocation = Some(coop::shapley(&g)),
-        Solution::Banzhaf => out.allocation = Some(coop::banzhaf(&g)),
+        Solution::Banzhaf => {
+            out.allocation = Some(coop::banzhaf(&g));
+            out.normalization = Some(RAW_BANZHAF);
+        }
         Solution::Structure => {
             let s = coop::stable_structure(&g)?;
             out.structure = Some(s.structure.parts.iter().map(|&c| members(c)).collect());
@@ -146,6 +159,9 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
         Format::Json => print_json(&out),
         Format::Table => {
             outln!("{} of a {n}-player game", args.solution.name());
+            if let Some(how) = out.normalization {
+                outln!("{how}");
+            }
             if let Some(ne) = out.core_nonempty {
                 outln!("core non-empty: {ne}");
             }
@@ -200,6 +216,8 @@ where
 
 /// Arguments of `covenant power`.
 #[derive(Debug, Args)]
+#[command(override_usage = "covenant power [OPTIONS] <FILE>\n       \
+                            covenant power [OPTIONS] --quota <QUOTA> --weights <WEIGHTS>")]
 pub struct PowerArgs {
     /// A weighted voting game (JSON); or give --quota and --weights instead.
     #[arg(required_unless_present_all = ["quota", "weights"], conflicts_with_all = ["quota", "weights", "veto"])]
@@ -229,6 +247,8 @@ struct PowerJson {
     exact: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     swings: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalization: Option<&'static str>,
 }
 
 fn voting_game(args: &PowerArgs) -> Result<WeightedVoting> {
@@ -269,6 +289,7 @@ pub fn power(args: &PowerArgs) -> Result<()> {
                 values: p.values.clone(),
                 exact: p.exact.iter().map(ToString::to_string).collect(),
                 swings: None,
+                normalization: None,
             }
         }
         Index::Banzhaf => {
@@ -282,6 +303,7 @@ pub fn power(args: &PowerArgs) -> Result<()> {
                 values: p.normalized_f64(),
                 exact: p.normalized.iter().map(ToString::to_string).collect(),
                 swings: Some(p.swings.iter().map(ToString::to_string).collect()),
+                normalization: Some(NORMALIZED_BANZHAF),
             }
         }
     };
@@ -289,6 +311,9 @@ pub fn power(args: &PowerArgs) -> Result<()> {
         Format::Json => print_json(&out),
         Format::Table => {
             outln!("{} index of a {}-player voting game", out.index, g.len());
+            if let Some(how) = out.normalization {
+                outln!("{how}");
+            }
             let mut header = vec!["player", "value", "exact"];
             if out.swings.is_some() {
                 header.push("swings");
