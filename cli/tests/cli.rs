@@ -255,3 +255,30 @@ fn banzhaf_outputs_name_their_normalisation() {
     ]);
     assert!(v.get("normalization").is_none(), "{v}");
 }
+
+#[test]
+fn nash_table_shows_names_exact_supports_components_and_fits_120_columns() {
+    let out = covenant(&["nash", "models/games/degenerate_3x2.nfg"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The mixed equilibrium of the degenerate game, exactly: M 1/3, B 2/3 against l 1/3, r 2/3.
+    assert!(
+        text.contains("M 1/3, B 2/3") && text.contains("l 1/3, r 2/3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("component") && text.contains("regret/range"),
+        "{text}"
+    );
+    let out = covenant(&["nash", "tests/data/noncoop/bimatrix_20x20_0.nfg"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("more"), "long supports are cut");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 120,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
