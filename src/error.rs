@@ -108,3 +108,38 @@ impl Error {
         Error::InvalidArgument(msg.into())
     }
 }
+
+/// A byte count for a message: `512 B`, `1.5 KiB`, … `8.0 GiB`, up to EiB, then
+/// `1.2e25 bytes`. Takes a float so that sizes beyond every integer type are still stated.
+pub(crate) fn bytes(b: f64) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if !b.is_finite() || b >= 1024f64.powi(7) {
+        return format!("{b:.1e} bytes");
+    }
+    let mut x = b;
+    let mut u = 0;
+    while x >= 1024.0 && u + 1 < UNITS.len() {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{x} B")
+    } else {
+        format!("{x:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes;
+
+    #[test]
+    fn byte_counts_read_in_the_right_unit() {
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(1536.0), "1.5 KiB");
+        assert_eq!(bytes(8.0 * 1024f64.powi(3)), "8.0 GiB");
+        assert_eq!(bytes(2f64.powi(64) * 8.0), "128.0 EiB");
+        assert_eq!(bytes(2f64.powi(80)), "1.2e24 bytes");
+        assert_eq!(bytes(f64::INFINITY), "inf bytes");
+    }
+}

@@ -84,6 +84,9 @@
 //! # Ok::<(), covenant::Error>(())
 //! ```
 #![warn(missing_docs)]
+// The only unsafe code is the call of the AVX2 elimination kernel in noncoop::tableau, behind a
+// run-time CPU check, and allowed there alone.
+#![deny(unsafe_code)]
 
 pub mod coop;
 pub mod error;
@@ -91,10 +94,14 @@ pub mod game;
 pub mod io;
 pub mod lp;
 pub mod noncoop;
+pub mod progress;
 pub mod sweep;
 pub mod tolerance;
 pub mod treaty;
 pub mod verify;
 
 pub use error::{Error, Result};
+/// Exact rationals, as in [`noncoop::Equilibrium::exact`] and [`coop::PowerIndex::exact`]
+/// (re-exported so that research code need not name `num-rational` itself).
+pub use num_rational::BigRational;
 pub use tolerance::Tolerance;

@@ -166,3 +166,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn progress_reports_each_player_then_the_solve() {
+    use covenant::noncoop::correlated_equilibrium_with_progress;
+    // Chicken (Aumann 1974's example), 2 players: steps 0, 1, 2 of 3, then 3 of 3.
+    let g = covenant::game::NormalForm::from_matrices(
+        &[[0.0, 7.0], [2.0, 6.0]],
+        &[[0.0, 2.0], [7.0, 6.0]],
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut report = |done: usize, total: usize| seen.push((done, total));
+    let ce = correlated_equilibrium_with_progress(
+        &g,
+        covenant::noncoop::CeKind::Correlated,
+        covenant::noncoop::CeObjective::Welfare,
+        Some(&mut report),
+    )
+    .unwrap();
+    assert_eq!(seen, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
+    assert!(ce.regret < 1e-6);
+}

@@ -245,10 +245,10 @@ fn support_condition_holds(g: &Bimatrix, x: &[BigRational], y: &[BigRational]) -
     let (m, n) = (g.rows(), g.cols());
     let q = |v: f64| BigRational::from_float(v).unwrap();
     let row: Vec<BigRational> = (0..m)
-        .map(|i| (0..n).map(|j| q(g.a[(i, j)]) * &y[j]).sum())
+        .map(|i| (0..n).map(|j| q(g.a()[(i, j)]) * &y[j]).sum())
         .collect();
     let col: Vec<BigRational> = (0..n)
-        .map(|j| (0..m).map(|i| q(g.b[(i, j)]) * &x[i]).sum())
+        .map(|j| (0..m).map(|i| q(g.b()[(i, j)]) * &x[i]).sum())
         .collect();
     let best_r = row.iter().max().unwrap();
     let best_c = col.iter().max().unwrap();
@@ -302,8 +302,8 @@ proptest! {
         pr.shuffle(&mut rng);
         pc.shuffle(&mut rng);
         let h = Bimatrix::new(
-            nalgebra::DMatrix::from_fn(m, n, |i, j| g.a[(pr[i], pc[j])]),
-            nalgebra::DMatrix::from_fn(m, n, |i, j| g.b[(pr[i], pc[j])]),
+            nalgebra::DMatrix::from_fn(m, n, |i, j| g.a()[(pr[i], pc[j])]),
+            nalgebra::DMatrix::from_fn(m, n, |i, j| g.b()[(pr[i], pc[j])]),
         ).unwrap();
         let mut mapped: Vec<Vec<Vec<BigRational>>> = enumerate_extreme(&g).unwrap().equilibria.iter().map(|q| {
             let ex = q.exact.as_ref().unwrap();

@@ -104,7 +104,7 @@ fn lemke_howson_terminates_on_all_reference_games() {
         }
         let g = game(stem);
         let e = lemke_howson(&g, 0).unwrap();
-        let r = verify::bimatrix_regret(&g.a, &g.b, &e.strategies[0], &e.strategies[1]).unwrap();
+        let r = verify::bimatrix_regret(g.a(), g.b(), &e.strategies[0], &e.strategies[1]).unwrap();
         assert!(r <= REGRET_TOL, "{stem}: regret {r}");
     }
 }
@@ -167,7 +167,7 @@ fn a_label_out_of_range_is_an_invalid_argument() {
 fn hitting_the_pivot_cap_is_an_iteration_limit_error() {
     let g = game("bimatrix_20x20_0");
     let opts = LemkeHowsonOptions {
-        max_pivots: 1,
+        max_pivots: Some(1),
         ..Default::default()
     };
     let r = lemke_howson_with(&g, 0, &opts);
@@ -247,4 +247,34 @@ proptest! {
             prop_assert!(contains(&set, &flat(&e)));
         }
     }
+}
+
+#[test]
+fn lemke_howson_all_stops_at_its_memory_cap_with_the_need_stated() {
+    let g = game("bimatrix_10x10_1");
+    // Float pairs of a 10x10 game: 2·20·21 entries · 8 bytes = 6,720 bytes (6.6 KiB).
+    let opts = LemkeHowsonOptions {
+        max_memory: 25_000,
+        ..Default::default()
+    };
+    match lemke_howson_all_with(&g, &opts) {
+        Err(Error::TooLarge(m)) => {
+            assert!(
+                m.contains("6.6 KiB each") && m.contains("cap of 24.4 KiB"),
+                "{m}"
+            )
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    // Refused before any pivot when not even the first pairs fit.
+    let tiny = LemkeHowsonOptions {
+        max_memory: 100,
+        ..Default::default()
+    };
+    assert!(matches!(
+        lemke_howson_all_with(&g, &tiny),
+        Err(Error::TooLarge(_))
+    ));
+    // The default cap leaves ordinary games alone.
+    assert!(!lemke_howson_all(&g).unwrap().is_empty());
 }

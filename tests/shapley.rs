@@ -333,3 +333,20 @@ fn monte_carlo_beyond_the_dense_limit_agrees_with_exact_shapley_shubik() {
     let again = shapley_sampled(&g, 3000, 11, 0.95).unwrap();
     assert_eq!(again, est, "same seed, same answer");
 }
+
+#[test]
+fn values_near_the_largest_float_give_finite_shapley_and_banzhaf_values() {
+    // v = (0, 1e308, 2, 3) over masks: φ_1 = ½·1e308 + ½·(3 − 2), φ_2 = ½·2 + ½·(3 − 1e308).
+    // Before, v(S ∪ i) − v(S) overflowed and inf − inf gave NaN.
+    let g = covenant::game::TuGame::new(2, vec![0.0, 1e308, 2.0, 3.0]).unwrap();
+    let phi = covenant::coop::shapley(&g);
+    assert!(phi.iter().all(|x| x.is_finite()), "{phi:?}");
+    assert!(
+        (phi[0] - 5e307).abs() <= 1e292 && (phi[1] + 5e307).abs() <= 1e292,
+        "{phi:?}"
+    );
+    let g = covenant::game::TuGame::new(2, vec![0.0, -f64::MAX, f64::MAX, 0.0]).unwrap();
+    let beta = covenant::coop::banzhaf(&g);
+    // β_1 = ½·((0 − MAX) + (−MAX − 0)) = −MAX, β_2 = ½·((0 + MAX) + (MAX − 0)) = MAX.
+    assert_eq!(beta, vec![-f64::MAX, f64::MAX]);
+}

@@ -22,9 +22,9 @@ fn matrix(v: &Value) -> DMatrix<f64> {
 /// Leader's and follower's payoff matrices with the leader on rows.
 fn oriented(g: &Bimatrix, leader: usize) -> (DMatrix<f64>, DMatrix<f64>) {
     if leader == 0 {
-        (g.a.clone(), g.b.clone())
+        (g.a().clone(), g.b().clone())
     } else {
-        (g.b.transpose(), g.a.transpose())
+        (g.b().transpose(), g.a().transpose())
     }
 }
 
@@ -75,7 +75,7 @@ fn commitment_beats_nash_in_conitzer_sandholms_example() {
 fn the_column_player_can_lead_too() {
     // The same game with the roles swapped: the column player leads.
     let g = conitzer_sandholm();
-    let swapped = Bimatrix::new(g.b.transpose(), g.a.transpose()).unwrap();
+    let swapped = Bimatrix::new(g.b().transpose(), g.a().transpose()).unwrap();
     let s = stackelberg(&swapped, 1).unwrap();
     assert_eq!(s.leader, 1);
     assert!(Tolerance::REPORT.eq(s.leader_payoff, 3.5));

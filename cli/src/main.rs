@@ -1,6 +1,7 @@
 //! The `covenant` command-line tool: solvers for normal-form and coalitional games, voting
 //! power, and collective-security checks of treaty models. See the README for the JSON output
 //! contract of every subcommand.
+#![deny(unsafe_code)]
 
 mod cli;
 

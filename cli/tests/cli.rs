@@ -291,3 +291,135 @@ fn sweep_bad_parameter_and_bad_point_fail_with_the_field_on_stderr() {
     let out = covenant(&["sweep", "models/anzus.toml", "--shard", "0/4"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn label_without_lemke_howson_is_an_error_and_its_range_reads_half_open() {
+    let out = covenant(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--label",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--label applies only to --method lemke-howson"),
+        "{err}"
+    );
+    let out = covenant(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--method",
+        "lemke-howson",
+        "--label",
+        "4",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("labels 0 to 3"), "{err}");
+    let v = json(&[
+        "nash",
+        "models/games/battle_of_the_sexes.nfg",
+        "--method",
+        "lemke-howson",
+        "--label",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["equilibria"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn power_weights_may_have_spaces_after_the_commas() {
+    let spaced = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2, 1, 1",
+        "--format",
+        "json",
+    ]);
+    let tight = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(spaced, tight);
+}
+
+#[test]
+fn banzhaf_outputs_name_their_normalisation() {
+    let v = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--index",
+        "banzhaf",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        v["normalization"]
+            .as_str()
+            .unwrap()
+            .starts_with("normalised"),
+        "{v}"
+    );
+    let v = json(&[
+        "coop",
+        "models/coop/glove.json",
+        "--solution",
+        "banzhaf",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        v["normalization"].as_str().unwrap().starts_with("raw"),
+        "{v}"
+    );
+    let v = json(&[
+        "power",
+        "--quota",
+        "3",
+        "--weights",
+        "2,1,1",
+        "--format",
+        "json",
+    ]);
+    assert!(v.get("normalization").is_none(), "{v}");
+}
+
+#[test]
+fn nash_table_shows_names_exact_supports_components_and_fits_120_columns() {
+    let out = covenant(&["nash", "models/games/degenerate_3x2.nfg"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The mixed equilibrium of the degenerate game, exactly: M 1/3, B 2/3 against l 1/3, r 2/3.
+    assert!(
+        text.contains("M 1/3, B 2/3") && text.contains("l 1/3, r 2/3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("component") && text.contains("regret/range"),
+        "{text}"
+    );
+    let out = covenant(&["nash", "tests/data/noncoop/bimatrix_20x20_0.nfg"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("more"), "long supports are cut");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 120,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}

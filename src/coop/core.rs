@@ -88,7 +88,7 @@ pub fn core_check<G: CoalitionalGame + ?Sized>(g: &G, x: &[f64]) -> Result<CoreC
     let most_violated = g.most_excess_coalition(x, &|_| false)?;
     let scale = x.iter().fold(v_grand.abs(), |m, v| m.max(v.abs()));
     let tol = Tolerance::LP.threshold(scale);
-    let in_core = efficiency_gap.abs() <= tol && most_violated.map_or(true, |(_, e)| e <= tol);
+    let in_core = efficiency_gap.abs() <= tol && most_violated.is_none_or(|(_, e)| e <= tol);
     Ok(CoreCheck {
         in_core,
         efficiency_gap,
@@ -101,7 +101,7 @@ pub fn core_check<G: CoalitionalGame + ?Sized>(g: &G, x: &[f64]) -> Result<CoreC
 ///
 /// Constraint generation: an LP over the singletons and their complements, adding the most
 /// violated coalitions found by [`CoalitionalGame::most_excess_coalitions`] until none
-/// exceeds ε (the first stage of [`crate::coop::nucleolus`]).
+/// exceeds ε (the first stage of [`crate::coop::nucleolus()`]).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a one-player game (no proper coalition) and, with

@@ -1,7 +1,7 @@
 //! Nucleolus and prenucleolus by sequential LPs with constraint generation, and Kohlberg's
 //! criterion as an independent certificate.
 //!
-//! The stage machinery ([`Stages`]) is shared with the least core (its first stage).
+//! The stage machinery (`Stages`) is shared with the least core (its first stage).
 
 use std::collections::HashSet;
 

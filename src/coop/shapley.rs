@@ -14,7 +14,17 @@ use crate::tolerance::Tolerance;
 /// Player `i`'s coalitions pair up inside blocks of `2^(i+1)` masks: the lower half of a block
 /// lacks `i`, the upper half is the same masks with `i`; so each player is one sweep over
 /// contiguous slices (vectorisable), and `weight` is a table indexed by mask.
-fn weighted_marginals(n: usize, v: &[f64], weight: impl Fn(usize) -> f64) -> Vec<f64> {
+fn weighted_marginals(n: usize, v: &[f64], weight: impl Fn(usize) -> f64, post: f64) -> Vec<f64> {
+    // Differences of values near ±f64::MAX overflow (and inf − inf is NaN), and a sum of 2^(n−1)
+    // of them overflows sooner: work on the values times 2^-shift (exact but for subnormal
+    // dust far below the result's precision) and multiply back at the end, saturating.
+    let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let shift = if largest > 2f64.powi(1000 - n as i32) {
+        n as i32 + 24
+    } else {
+        0
+    };
+    let down = 2f64.powi(-shift);
     let mut out = vec![0.0; n];
     for (i, o) in out.iter_mut().enumerate() {
         let half = 1usize << i;
@@ -27,10 +37,15 @@ fn weighted_marginals(n: usize, v: &[f64], weight: impl Fn(usize) -> f64) -> Vec
                 .iter()
                 .zip(hi)
                 .enumerate()
-                .map(|(j, (a, c))| weight(base + j) * (c - a))
+                .map(|(j, (a, c))| weight(base + j) * (c * down - a * down))
                 .sum::<f64>();
         }
-        *o = acc;
+        let back = acc * post * 2f64.powi(shift);
+        *o = if back.is_infinite() {
+            f64::MAX.copysign(back)
+        } else {
+            back
+        };
     }
     out
 }
@@ -69,7 +84,7 @@ pub fn shapley(g: &TuGame) -> Vec<f64> {
     let by_mask: Vec<f64> = (0..1usize << n)
         .map(|m| by_size[m.count_ones() as usize])
         .collect();
-    weighted_marginals(n, g.values(), |m| by_mask[m])
+    weighted_marginals(n, g.values(), |m| by_mask[m], 1.0)
 }
 
 /// The raw (non-normalised) Banzhaf value of a dense TU game: each player's average marginal
@@ -88,9 +103,7 @@ pub fn shapley(g: &TuGame) -> Vec<f64> {
 pub fn banzhaf(g: &TuGame) -> Vec<f64> {
     let n = g.num_players();
     let scale = 1.0 / (1u64 << (n - 1)) as f64;
-    let mut out = weighted_marginals(n, g.values(), |_| 1.0);
-    out.iter_mut().for_each(|x| *x *= scale);
-    out
+    weighted_marginals(n, g.values(), |_| 1.0, scale)
 }
 
 /// The normalised Banzhaf value: the raw Banzhaf value rescaled to be efficient,

@@ -4,14 +4,15 @@ use super::NormalForm;
 use crate::error::{Error, Result};
 use nalgebra::DMatrix;
 
-/// A two-player game: `a[(i, j)]` and `b[(i, j)]` are the row and column player's payoffs when
-/// the row player plays `i` and the column player `j`.
+/// A two-player game: `a()[(i, j)]` and `b()[(i, j)]` are the row and column player's payoffs
+/// when the row player plays `i` and the column player `j`.
+///
+/// The fields are private so that every value is a valid game: both matrices non-empty, of the
+/// same shape, with finite entries (checked by [`Bimatrix::new`] and the other constructors).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bimatrix {
-    /// Row player's payoffs (m x n).
-    pub a: DMatrix<f64>,
-    /// Column player's payoffs (m x n).
-    pub b: DMatrix<f64>,
+    a: DMatrix<f64>,
+    b: DMatrix<f64>,
 }
 
 impl Bimatrix {
@@ -49,11 +50,21 @@ impl Bimatrix {
         Ok(Bimatrix { a, b })
     }
 
-    /// From row-major nested vectors.
+    /// From row-major rows: `Vec<f64>` rows, arrays (`&[[3.0, 0.0], [0.0, 2.0]]`) or slices.
     ///
     /// # Errors
     /// As [`Bimatrix::new`], and for ragged rows.
-    pub fn from_rows(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+    ///
+    /// # Example
+    /// ```
+    /// use covenant::game::Bimatrix;
+    /// let g = Bimatrix::from_rows(&[[3.0, 0.0], [0.0, 2.0]], &[[2.0, 0.0], [0.0, 3.0]]).unwrap();
+    /// assert_eq!((g.rows(), g.cols()), (2, 2));
+    /// let h = Bimatrix::from_rows(&[vec![3.0, 0.0], vec![0.0, 2.0]],
+    ///                             &[vec![2.0, 0.0], vec![0.0, 3.0]]).unwrap();
+    /// assert_eq!(g, h);
+    /// ```
+    pub fn from_rows<R: AsRef<[f64]>>(a: &[R], b: &[R]) -> Result<Self> {
         let g = NormalForm::from_matrices(a, b)?;
         Self::try_from(&g)
     }
@@ -65,6 +76,21 @@ impl Bimatrix {
     pub fn zero_sum(a: DMatrix<f64>) -> Result<Self> {
         let b = -a.clone();
         Self::new(a, b)
+    }
+
+    /// The row player's payoffs (m x n).
+    pub fn a(&self) -> &DMatrix<f64> {
+        &self.a
+    }
+
+    /// The column player's payoffs (m x n).
+    pub fn b(&self) -> &DMatrix<f64> {
+        &self.b
+    }
+
+    /// The two payoff matrices `(A, B)`, consuming the game.
+    pub fn into_matrices(self) -> (DMatrix<f64>, DMatrix<f64>) {
+        (self.a, self.b)
     }
 
     /// Number of row strategies.
@@ -103,5 +129,39 @@ impl TryFrom<&NormalForm> for Bimatrix {
         let a = DMatrix::from_fn(m, n, |i, j| g.payoff(0, &[i, j]));
         let b = DMatrix::from_fn(m, n, |i, j| g.payoff(1, &[i, j]));
         Ok(Bimatrix { a, b })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_ragged_and_non_finite_games_are_unrepresentable() {
+        let empty = DMatrix::<f64>::zeros(0, 0);
+        assert!(matches!(
+            Bimatrix::new(empty.clone(), empty),
+            Err(Error::InvalidGame(_))
+        ));
+        let no_cols = DMatrix::<f64>::zeros(3, 0);
+        assert!(Bimatrix::new(no_cols.clone(), no_cols).is_err());
+        let a = DMatrix::from_row_slice(1, 2, &[1.0, 2.0]);
+        let b = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
+        assert!(Bimatrix::new(a.clone(), b).is_err());
+        let nan = DMatrix::from_row_slice(1, 2, &[1.0, f64::NAN]);
+        assert!(Bimatrix::new(a.clone(), nan).is_err());
+        let inf = DMatrix::from_row_slice(1, 2, &[f64::NEG_INFINITY, 0.0]);
+        assert!(Bimatrix::zero_sum(inf).is_err());
+        assert!(Bimatrix::from_rows::<Vec<f64>>(&[], &[]).is_err());
+    }
+
+    #[test]
+    fn accessors_return_the_matrices_given() {
+        let a = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+        let g = Bimatrix::zero_sum(a.clone()).unwrap();
+        assert_eq!(g.a(), &a);
+        assert_eq!(g.b(), &(-a.clone()));
+        assert_eq!((g.rows(), g.cols()), (2, 2));
+        assert_eq!(g.into_matrices().0, a);
     }
 }

@@ -16,14 +16,41 @@ pub struct NormalForm {
 }
 
 impl NormalForm {
+    /// Most players a game may have. Each player's payoff tensor has one axis per player, so
+    /// the shape and stride data alone grow with the square of the player count (16·n² bytes:
+    /// 6 GB for 20,000 one-strategy players); a game with more than a few dozen players that
+    /// have two or more strategies is beyond every solver here anyway.
+    pub const MAX_PLAYERS: usize = 1024;
+
+    /// Checks a player count against [`NormalForm::MAX_PLAYERS`] — for readers of game files,
+    /// before they build any tensor.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] stating the memory the tensors' shapes would need and the limit.
+    pub fn check_players(n: usize) -> Result<()> {
+        if n > Self::MAX_PLAYERS {
+            let shape_bytes = |n: usize| 16.0 * n as f64 * n as f64;
+            return Err(Error::TooLarge(format!(
+                "a normal-form game of {n} players keeps {n} payoff tensors of {n} axes each, \
+                 {} of shapes alone before any payoff; the limit is {} players ({})",
+                crate::error::bytes(shape_bytes(n)),
+                Self::MAX_PLAYERS,
+                crate::error::bytes(shape_bytes(Self::MAX_PLAYERS))
+            )));
+        }
+        Ok(())
+    }
+
     /// Builds a game from one payoff tensor per player, with default names
     /// (`"1"`, `"2"`, … for players, `"1"`, `"2"`, … for actions).
     ///
     /// # Errors
     /// [`Error::InvalidGame`] for zero players, an empty strategy set, tensors of different
-    /// shapes or the wrong rank, or a non-finite payoff (the message names the cell).
+    /// shapes or the wrong rank, or a non-finite payoff (the message names the cell);
+    /// [`Error::TooLarge`] for more than [`NormalForm::MAX_PLAYERS`] players.
     pub fn new(payoffs: Vec<ArrayD<f64>>) -> Result<Self> {
         let n = payoffs.len();
+        Self::check_players(n)?;
         let shape = payoffs
             .first()
             .map(|a| a.shape().to_vec())
@@ -46,6 +73,7 @@ impl NormalForm {
         payoffs: Vec<ArrayD<f64>>,
     ) -> Result<Self> {
         let n = payoffs.len();
+        Self::check_players(n)?;
         if n == 0 {
             return Err(Error::invalid_game("a game needs at least one player"));
         }
@@ -109,20 +137,21 @@ impl NormalForm {
         })
     }
 
-    /// A two-player game from row-major payoff matrices (`a[i][j]`: row player's payoff).
+    /// A two-player game from row-major payoff matrices (`a[i][j]`: row player's payoff), rows
+    /// as `Vec<f64>`, arrays or slices.
     ///
     /// # Errors
     /// Ragged or empty matrices, different shapes, non-finite entries.
-    pub fn from_matrices(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Self> {
+    pub fn from_matrices<R: AsRef<[f64]>>(a: &[R], b: &[R]) -> Result<Self> {
         let m = a.len();
-        let n = a.first().map_or(0, Vec::len);
-        let to_tensor = |name: &str, x: &[Vec<f64>]| -> Result<ArrayD<f64>> {
-            if x.len() != m || x.iter().any(|r| r.len() != n) {
+        let n = a.first().map_or(0, |r| r.as_ref().len());
+        let to_tensor = |name: &str, x: &[R]| -> Result<ArrayD<f64>> {
+            if x.len() != m || x.iter().any(|r| r.as_ref().len() != n) {
                 return Err(Error::invalid_game(format!(
                     "matrix {name} is not {m}x{n} (ragged or of a different shape)"
                 )));
             }
-            let flat: Vec<f64> = x.iter().flatten().copied().collect();
+            let flat: Vec<f64> = x.iter().flat_map(|r| r.as_ref()).copied().collect();
             ArrayD::from_shape_vec(IxDyn(&[m, n]), flat)
                 .map_err(|e| Error::invalid_game(format!("matrix {name}: {e}")))
         };
@@ -198,5 +227,32 @@ impl NormalForm {
             }
             prof
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_players_are_refused_before_any_tensor_is_built() {
+        let e = NormalForm::check_players(20_000).unwrap_err();
+        let m = e.to_string();
+        assert!(matches!(e, Error::TooLarge(_)));
+        assert!(m.contains("20000 players") && m.contains("6.0 GiB"), "{m}");
+        assert!(m.contains("limit is 1024 players (16.0 MiB)"), "{m}");
+        assert!(NormalForm::check_players(NormalForm::MAX_PLAYERS).is_ok());
+    }
+
+    #[test]
+    fn a_game_at_the_player_limit_is_built_and_one_over_is_refused() {
+        // One-strategy players: one profile, tensors of rank n with every axis of length 1.
+        let tensors = |n: usize| vec![ArrayD::from_elem(IxDyn(&vec![1; n]), 1.0); n];
+        let g = NormalForm::new(tensors(NormalForm::MAX_PLAYERS)).unwrap();
+        assert_eq!(g.num_profiles(), 1);
+        assert!(matches!(
+            NormalForm::new(tensors(NormalForm::MAX_PLAYERS + 1)),
+            Err(Error::TooLarge(_))
+        ));
     }
 }

@@ -6,9 +6,30 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Coalition(pub u64);
 
+/// Panics with a message naming the player: a shift by 64 or more would silently wrap to
+/// another player in release builds.
+#[inline]
+#[track_caller]
+fn bit(i: usize) -> u64 {
+    assert!(
+        i < Coalition::MAX_PLAYERS,
+        "player {i} does not fit a coalition bitmask (players 0..{})",
+        Coalition::MAX_PLAYERS
+    );
+    1u64 << i
+}
+
 impl Coalition {
     /// The empty coalition.
     pub const EMPTY: Coalition = Coalition(0);
+
+    /// Players a coalition can name: `0..64`.
+    pub const MAX_PLAYERS: usize = 64;
+
+    /// The coalition `{i}`, or `None` when `i >= 64`.
+    pub fn try_singleton(i: usize) -> Option<Coalition> {
+        (i < Self::MAX_PLAYERS).then(|| Coalition(1u64 << i))
+    }
 
     /// The grand coalition of `n` players (`n <= 64`).
     pub fn grand(n: usize) -> Coalition {
@@ -20,31 +41,47 @@ impl Coalition {
     }
 
     /// The coalition `{i}`.
+    ///
+    /// # Panics
+    /// When `i >= 64` (see [`Coalition::try_singleton`]).
+    #[track_caller]
     pub fn singleton(i: usize) -> Coalition {
-        Coalition(1u64 << i)
+        Coalition(bit(i))
     }
 
     /// The coalition of the listed players.
+    ///
+    /// # Panics
+    /// When a player is `>= 64`.
+    #[track_caller]
     pub fn from_members(members: impl IntoIterator<Item = usize>) -> Coalition {
-        Coalition(members.into_iter().fold(0, |m, i| m | (1u64 << i)))
+        Coalition(members.into_iter().fold(0, |m, i| m | bit(i)))
     }
 
-    /// Whether player `i` is a member.
+    /// Whether player `i` is a member (`false` for `i >= 64`).
     #[inline]
     pub fn contains(self, i: usize) -> bool {
-        self.0 >> i & 1 == 1
+        i < Self::MAX_PLAYERS && self.0 >> i & 1 == 1
     }
 
     /// The coalition with `i` added.
+    ///
+    /// # Panics
+    /// When `i >= 64`.
     #[inline]
+    #[track_caller]
     pub fn with(self, i: usize) -> Coalition {
-        Coalition(self.0 | (1u64 << i))
+        Coalition(self.0 | bit(i))
     }
 
-    /// The coalition with `i` removed.
+    /// The coalition with `i` removed (`self` for `i >= 64`: no such member).
     #[inline]
     pub fn without(self, i: usize) -> Coalition {
-        Coalition(self.0 & !(1u64 << i))
+        if i < Self::MAX_PLAYERS {
+            Coalition(self.0 & !(1u64 << i))
+        } else {
+            self
+        }
     }
 
     /// Number of members.
@@ -244,19 +281,28 @@ pub struct TuGame {
     players: Option<Vec<String>>,
 }
 
-/// Bytes a dense table of `n` players needs.
-fn dense_bytes(n: usize) -> u128 {
-    (1u128 << n) * std::mem::size_of::<f64>() as u128
+/// Bytes a dense table of `n` players needs, as a float (`2^n · 8` overflows every integer
+/// type long before the question stops being meaningful).
+fn dense_bytes(n: usize) -> f64 {
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    2f64.powi(n) * std::mem::size_of::<f64>() as f64
 }
 
 fn check_dense_size(n: usize) -> Result<()> {
     if n > MAX_DENSE_PLAYERS {
+        let need = if n > Coalition::MAX_PLAYERS {
+            format!(
+                "more than 2^{} values, and coalitions of more than {} players cannot be named",
+                Coalition::MAX_PLAYERS,
+                Coalition::MAX_PLAYERS
+            )
+        } else {
+            format!("2^{n} values = {}", crate::error::bytes(dense_bytes(n)))
+        };
         return Err(Error::TooLarge(format!(
-            "a dense TU game of {n} players needs 2^{n} values = {:.1} GiB; the limit is {} \
-             players ({} GiB): use an oracle game (CoalitionalGame) instead",
-            dense_bytes(n) as f64 / (1u64 << 30) as f64,
-            MAX_DENSE_PLAYERS,
-            dense_bytes(MAX_DENSE_PLAYERS) >> 30
+            "a dense TU game of {n} players needs {need}; the limit is {MAX_DENSE_PLAYERS} \
+             players ({}): use an oracle game (CoalitionalGame) instead",
+            crate::error::bytes(dense_bytes(MAX_DENSE_PLAYERS))
         )));
     }
     Ok(())
@@ -453,5 +499,46 @@ mod tests {
             TuGame::new(0, vec![0.0]),
             Err(Error::InvalidGame(_))
         ));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn oversized_tu_games_state_their_memory_without_overflowing() {
+        let msg = |n: usize| match TuGame::new(n, vec![]) {
+            Err(Error::TooLarge(m)) => m,
+            other => panic!("n = {n}: {other:?}"),
+        };
+        assert!(msg(31).contains("2^31 values = 16.0 GiB"), "{}", msg(31));
+        assert!(
+            msg(31).contains("limit is 30 players (8.0 GiB)"),
+            "{}",
+            msg(31)
+        );
+        assert!(msg(64).contains("2^64 values = 128.0 EiB"), "{}", msg(64));
+        // Shifts by n >= 125 overflowed u128 (a debug panic); n = 10^4 wrapped to 0.0 GiB.
+        for n in [65, 125, 128, 10_000, usize::MAX] {
+            let m = msg(n);
+            assert!(m.contains("more than 2^64 values"), "{m}");
+            assert!(
+                !m.contains("0.0 GiB") && !m.contains("18446744073709551615 values"),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn coalitions_refuse_players_beyond_63_instead_of_wrapping() {
+        assert_eq!(Coalition::try_singleton(63), Some(Coalition(1 << 63)));
+        assert_eq!(Coalition::try_singleton(64), None);
+        assert!(!Coalition::grand(64).contains(64));
+        assert_eq!(Coalition::grand(64).without(64), Coalition::grand(64));
+        let r = std::panic::catch_unwind(|| Coalition::singleton(64));
+        assert!(r.is_err(), "singleton(64) wrapped to {:?}", r);
+        assert!(std::panic::catch_unwind(|| Coalition::EMPTY.with(64)).is_err());
+        assert!(std::panic::catch_unwind(|| Coalition::from_members([1, 64])).is_err());
     }
 }

@@ -118,6 +118,13 @@ impl LpSolution {
     }
 }
 
+/// Largest magnitude of a coefficient, right-hand side, cost or finite bound an LP may have.
+/// The backends work with absolute tolerances near 1e-9: far beyond this they cannot tell
+/// feasible from infeasible, and microlp was seen to loop without end on a coalitional game
+/// with values of ±1e308. Such programs are refused with [`Error::InvalidArgument`]; the
+/// non-cooperative solvers rescale payoffs by a power of two first, so they never reach it.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
 /// An LP backend compiled into this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -293,31 +300,40 @@ impl LinearProgram {
 
     /// Checks that every number in the program is usable (no NaN; infinite only as bounds).
     fn validate(&self) -> Result<()> {
+        let huge = |x: f64| x.abs() > MAX_MAGNITUDE;
+        const LIMIT: &str = " (numbers in an LP must be finite and at most 1e100 in magnitude: \
+                             rescale the game)";
         for (i, c) in self.objective.iter().enumerate() {
-            if !c.is_finite() {
+            if !c.is_finite() || huge(*c) {
                 return Err(Error::invalid_argument(format!(
-                    "LP objective coefficient of variable {i} is {c}"
+                    "LP objective coefficient of variable {i} is {c}{LIMIT}"
                 )));
             }
         }
         for (i, (&lo, &hi)) in self.lower.iter().zip(&self.upper).enumerate() {
-            if lo.is_nan() || hi.is_nan() || lo == f64::INFINITY || hi == f64::NEG_INFINITY {
+            let huge_bound = (lo.is_finite() && huge(lo)) || (hi.is_finite() && huge(hi));
+            if lo.is_nan()
+                || hi.is_nan()
+                || lo == f64::INFINITY
+                || hi == f64::NEG_INFINITY
+                || huge_bound
+            {
                 return Err(Error::invalid_argument(format!(
-                    "LP variable {i} has bounds [{lo}, {hi}]"
+                    "LP variable {i} has bounds [{lo}, {hi}]{LIMIT}"
                 )));
             }
         }
         for (r, row) in self.rows.iter().enumerate() {
-            if !row.rhs.is_finite() {
+            if !row.rhs.is_finite() || huge(row.rhs) {
                 return Err(Error::invalid_argument(format!(
-                    "LP row {r} has right-hand side {}",
+                    "LP row {r} has right-hand side {}{LIMIT}",
                     row.rhs
                 )));
             }
             for &(v, c) in &row.terms {
-                if !c.is_finite() || v.0 >= self.objective.len() {
+                if !c.is_finite() || huge(c) || v.0 >= self.objective.len() {
                     return Err(Error::invalid_argument(format!(
-                        "LP row {r} has coefficient {c} on variable {}",
+                        "LP row {r} has coefficient {c} on variable {}{LIMIT}",
                         v.0
                     )));
                 }

@@ -1,8 +1,10 @@
 //! Correlated and coarse correlated equilibria of n-player games, by linear programming.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
-use crate::lp::{LinearProgram, Relation, Sense};
+use crate::lp::{Backend, LinearProgram, Relation, Sense};
+use crate::progress::ProgressFn;
 use crate::tolerance::Tolerance;
 use crate::verify;
 
@@ -94,6 +96,30 @@ pub fn correlated_equilibrium(
     kind: CeKind,
     objective: CeObjective,
 ) -> Result<CorrelatedEquilibrium> {
+    correlated_equilibrium_with_progress(g, kind, objective, None)
+}
+
+/// [`correlated_equilibrium`] reporting progress: `(players whose incentive constraints are
+/// built, players + 1)`, and the last step when the LP is solved (the solve itself is one step:
+/// the backends report nothing while they run).
+///
+/// # Errors
+/// As [`correlated_equilibrium`].
+pub fn correlated_equilibrium_with_progress(
+    g: &NormalForm,
+    kind: CeKind,
+    objective: CeObjective,
+    mut progress: Option<ProgressFn>,
+) -> Result<CorrelatedEquilibrium> {
+    if let Some((scaled, s)) = PayoffScale::normal_form(g)? {
+        let ce = correlated_equilibrium_with_progress(&scaled, kind, objective, progress)?;
+        return Ok(CorrelatedEquilibrium {
+            payoffs: ce.payoffs.iter().map(|&x| s.unscale(x)).collect(),
+            objective: s.unscale(ce.objective),
+            regret: s.unscale(ce.regret),
+            ..ce
+        });
+    }
     let n = g.num_players();
     let shape = g.shape().to_vec();
     if let CeObjective::MaxPlayer(p) | CeObjective::MinPlayer(p) = objective {
@@ -139,6 +165,9 @@ pub fn correlated_equilibrium(
         .map(|f| lp.add_variable(0.0, f64::INFINITY, cost(f)))
         .collect();
     for p in 0..n {
+        if let Some(report) = progress.as_mut() {
+            report(p, n + 1);
+        }
         let (k, stride) = (shape[p], strides[p]);
         let t = &tensors[p];
         match kind {
@@ -171,19 +200,86 @@ pub fn correlated_equilibrium(
         }
     }
     lp.add_constraint(mu.iter().map(|&v| (v, 1.0)), Relation::Eq, 1.0);
-    let sol = lp.solve()?;
-    if !sol.is_optimal() {
-        return Err(Error::Numerical {
-            context: "correlated-equilibrium LP",
-            message: format!(
-                "the LP is feasible (Nash equilibria exist) and bounded, but {:?}",
-                sol.status
-            ),
-        });
+    if let Some(report) = progress.as_mut() {
+        report(n, n + 1);
     }
-    let probs = super::zero_sum::normalise(sol.values);
+    let ce = solve_with_fallback(g, &lp, kind, objective, profiles)?;
+    if let Some(report) = progress.as_mut() {
+        report(n + 1, n + 1);
+    }
+    Ok(ce)
+}
+
+/// Solves the CE program with the default backend and, when that fails (microlp reports
+/// "Singular matrix" on some 30x30 games), errs or returns a point whose regret exceeds the LP
+/// tolerance, with every other compiled-in backend in turn. The LP is feasible and bounded
+/// (every Nash equilibrium is a CE), so a failure is the backend's, not the game's.
+fn solve_with_fallback(
+    g: &NormalForm,
+    lp: &LinearProgram,
+    kind: CeKind,
+    objective: CeObjective,
+    profiles: Vec<Vec<usize>>,
+) -> Result<CorrelatedEquilibrium> {
+    let range = g
+        .payoff_tensors()
+        .iter()
+        .flat_map(|t| t.iter())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let threshold = Tolerance::LP.threshold(range);
+    let first = Backend::default_backend()?;
+    let order = std::iter::once(first).chain(
+        Backend::all_available()
+            .into_iter()
+            .filter(move |&b| b != first),
+    );
+    let mut failures = Vec::new();
+    let mut best: Option<CorrelatedEquilibrium> = None;
+    for backend in order {
+        let sol = match lp.solve_with(backend) {
+            Ok(sol) => sol,
+            Err(e @ Error::Lp { .. }) => {
+                failures.push(e.to_string());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if !sol.is_optimal() {
+            failures.push(format!("{}: {:?}", backend.name(), sol.status));
+            continue;
+        }
+        let ce = certified(g, &profiles, sol.values, kind, objective)?;
+        if ce.regret <= threshold {
+            return Ok(ce);
+        }
+        failures.push(format!("{}: regret {:e}", backend.name(), ce.regret));
+        if best.as_ref().is_none_or(|b| ce.regret < b.regret) {
+            best = Some(ce);
+        }
+    }
+    // Every backend solved it only loosely: the least-regret answer, its regret reported.
+    best.ok_or_else(|| Error::Numerical {
+        context: "correlated-equilibrium LP",
+        message: format!(
+            "the LP is feasible (Nash equilibria exist) and bounded, but every backend failed: {}",
+            failures.join("; ")
+        ),
+    })
+}
+
+/// The distribution an LP solution describes, with payoffs and regret from the definition.
+fn certified(
+    g: &NormalForm,
+    profiles: &[Vec<usize>],
+    values: Vec<f64>,
+    kind: CeKind,
+    objective: CeObjective,
+) -> Result<CorrelatedEquilibrium> {
+    let n = g.num_players();
+    let probs = super::zero_sum::normalise(values);
     let distribution: Vec<(Vec<usize>, f64)> = profiles
-        .into_iter()
+        .iter()
+        .cloned()
         .zip(probs)
         .filter(|(_, pr)| *pr > Tolerance::DEFAULT.abs)
         .collect();

@@ -1,6 +1,7 @@
 //! Iterated elimination of strictly dominated strategies, including domination by mixed
 //! strategies.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
 use crate::lp::{LinearProgram, Relation, Sense};
@@ -78,6 +79,18 @@ pub struct Elimination {
 /// assert!((by[0].1 - 0.5).abs() < 1e-9 && (by[1].1 - 0.5).abs() < 1e-9);
 /// ```
 pub fn iterated_strict_dominance(g: &NormalForm) -> Result<Dominance> {
+    if let Some((scaled, s)) = PayoffScale::normal_form(g)? {
+        let d = iterated_strict_dominance(&scaled)?;
+        let mut trace = d.trace;
+        trace
+            .iter_mut()
+            .for_each(|e| e.margin = s.unscale(e.margin));
+        return Ok(Dominance {
+            reduced: s.restore(&d.reduced)?,
+            kept: d.kept,
+            trace,
+        });
+    }
     let n = g.num_players();
     let scale = g
         .payoff_tensors()
@@ -161,7 +174,7 @@ fn dominator(rows: &[Vec<f64>], s: usize, tol: f64) -> Result<Option<Dominator>>
             continue;
         }
         let m = margin_of(row);
-        if best_pure.map_or(true, |(_, b)| m > b) {
+        if best_pure.is_none_or(|(_, b)| m > b) {
             best_pure = Some((t, m));
         }
     }

@@ -1,6 +1,7 @@
 //! The Lemke–Howson algorithm for one Nash equilibrium of a bimatrix game, and the traversal of
 //! the Lemke–Howson graph from every label (the set Gambit's `lcp_solve` returns).
 
+use super::scale::PayoffScale;
 use super::tableau::{
     bimatrix_equilibrium, integer_payoffs, normalise_exact, regret_threshold, scaled_payoffs,
     to_f64, BlockedTableau, FloatTableau, IntTableau, Side, Tableau,
@@ -8,6 +9,7 @@ use super::tableau::{
 use super::Equilibrium;
 use crate::error::{Error, Result};
 use crate::game::Bimatrix;
+use crate::progress::ProgressFn;
 use num_rational::BigRational;
 use num_traits::Zero;
 use std::collections::{HashSet, VecDeque};
@@ -26,33 +28,43 @@ pub enum Arithmetic {
 /// Options for [`lemke_howson_with`] and [`lemke_howson_all_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LemkeHowsonOptions {
-    /// Cap on the number of pivots of one path; [`LemkeHowsonOptions::AUTO`] (the default)
-    /// means `10_000 + 100·(m+n)`.
-    pub max_pivots: usize,
+    /// Cap on the number of pivots of one path; `None` (the default) means
+    /// `10_000 + 100·(m+n)`.
+    pub max_pivots: Option<usize>,
     /// Arithmetic to pivot in.
     pub arithmetic: Arithmetic,
+    /// Cap, in bytes, on what [`lemke_howson_all`] keeps: the tableau pair of every equilibrium
+    /// found (about `2·(m+n)·(m+n+1)` numbers each). Above it the search stops with
+    /// [`Error::TooLarge`] stating the need. Default [`LemkeHowsonOptions::DEFAULT_MAX_MEMORY`].
+    pub max_memory: usize,
 }
 
 impl LemkeHowsonOptions {
-    /// `max_pivots` value that selects the size-dependent default cap.
-    pub const AUTO: usize = 0;
+    /// Default [`LemkeHowsonOptions::max_memory`]: 1 GiB.
+    pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
     fn cap(&self, g: &Bimatrix) -> usize {
-        if self.max_pivots == Self::AUTO {
-            10_000 + 100 * (g.rows() + g.cols())
-        } else {
-            self.max_pivots
-        }
+        self.max_pivots
+            .unwrap_or_else(|| 10_000 + 100 * (g.rows() + g.cols()))
     }
 }
 
 impl Default for LemkeHowsonOptions {
     fn default() -> Self {
         LemkeHowsonOptions {
-            max_pivots: Self::AUTO,
+            max_pivots: None,
             arithmetic: Arithmetic::FloatThenExact,
+            max_memory: Self::DEFAULT_MAX_MEMORY,
         }
     }
+}
+
+/// Estimated bytes of one stored tableau pair: `(m+n)` rows of `m+n+1` entries per side,
+/// 8 bytes per float entry, 48 per exact integer entry (a `BigInt` and a small heap buffer;
+/// entries grow along a path, so this is a floor).
+fn pair_bytes(m: usize, n: usize, exact: bool) -> f64 {
+    let entries = 2.0 * (m + n) as f64 * (m + n + 1) as f64;
+    entries * if exact { 48.0 } else { 8.0 }
 }
 
 /// One Lemke–Howson equilibrium of `g`, dropping `label` at the artificial equilibrium, with the
@@ -104,11 +116,17 @@ pub fn lemke_howson_with(
     label: usize,
     opts: &LemkeHowsonOptions,
 ) -> Result<Equilibrium> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        return lemke_howson_with(&scaled, label, opts).map(|e| s.equilibrium(e));
+    }
     let (m, n) = (g.rows(), g.cols());
     if label >= m + n {
         return Err(Error::invalid_argument(format!(
-            "label {label} is out of range: a {m}x{n} game has labels 0..{}",
-            m + n
+            "label {label} is out of range: a {m}x{n} game has labels 0 to {} (the row \
+             player's strategies 0 to {}, the column player's {m} to {})",
+            m + n - 1,
+            m - 1,
+            m + n - 1
         )));
     }
     let cap = opts.cap(g);
@@ -156,13 +174,31 @@ pub fn lemke_howson_all(g: &Bimatrix) -> Result<Vec<Equilibrium>> {
 /// # Errors
 /// As [`lemke_howson`].
 pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<Vec<Equilibrium>> {
+    lemke_howson_all_with_progress(g, opts, None)
+}
+
+/// [`lemke_howson_all_with`] reporting progress: `(equilibria whose paths were all followed,
+/// equilibria found so far)`; the total grows as the traversal discovers equilibria.
+///
+/// # Errors
+/// As [`lemke_howson`], and [`Error::TooLarge`] above [`LemkeHowsonOptions::max_memory`].
+pub fn lemke_howson_all_with_progress(
+    g: &Bimatrix,
+    opts: &LemkeHowsonOptions,
+    mut progress: Option<ProgressFn>,
+) -> Result<Vec<Equilibrium>> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let all = lemke_howson_all_with_progress(&scaled, opts, progress)?;
+        return Ok(all.into_iter().map(|e| s.equilibrium(e)).collect());
+    }
     let (m, n) = (g.rows(), g.cols());
     let cap = opts.cap(g);
     if opts.arithmetic == Arithmetic::FloatThenExact {
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let ends = traverse(tp, tq, m, n, cap, lh_path_float)?;
+        let budget = Budget::new(opts, m, n, false)?;
+        let ends = traverse(tp, tq, m, n, cap, lh_path_float, budget, &mut progress)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -189,7 +225,8 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let ends = traverse(tp, tq, m, n, cap, lh_path)?;
+    let budget = Budget::new(opts, m, n, true)?;
+    let ends = traverse(tp, tq, m, n, cap, lh_path, budget, &mut progress)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -200,8 +237,46 @@ pub fn lemke_howson_all_with(g: &Bimatrix, opts: &LemkeHowsonOptions) -> Result<
 /// A path follower: [`lh_path`], or [`lh_path_float`] for float tableaux.
 type PathFn<T> = fn(&mut T, &mut T, usize, usize) -> Result<()>;
 
+/// The memory [`traverse`] may use for stored tableau pairs.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    pair: f64,
+    max: usize,
+}
+
+impl Budget {
+    /// Refuses before any work when even the first two pairs do not fit.
+    fn new(opts: &LemkeHowsonOptions, m: usize, n: usize, exact: bool) -> Result<Self> {
+        let b = Budget {
+            pair: pair_bytes(m, n, exact),
+            max: opts.max_memory,
+        };
+        b.check(2)?;
+        Ok(b)
+    }
+
+    fn check(&self, pairs: usize) -> Result<()> {
+        let need = self.pair * pairs as f64;
+        if need > self.max as f64 {
+            return Err(Error::TooLarge(format!(
+                "lemke_howson_all keeps the tableau pair of every equilibrium it reaches ({} \
+                 each); {} pairs need {}, over the cap of {} (LemkeHowsonOptions::max_memory): \
+                 raise the cap, or ask for one equilibrium (lemke_howson)",
+                crate::error::bytes(self.pair),
+                pairs,
+                crate::error::bytes(need),
+                crate::error::bytes(self.max as f64)
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
 /// tableau pairs of the (non-artificial) equilibria, distinct by basis.
+// The two tableaux, their sizes, the cap, the path follower, the memory budget and the progress
+// callback are all independent inputs of the graph walk.
+#[allow(clippy::too_many_arguments)]
 fn traverse<T: Tableau>(
     tp: T,
     tq: T,
@@ -209,6 +284,8 @@ fn traverse<T: Tableau>(
     n: usize,
     cap: usize,
     path: PathFn<T>,
+    budget: Budget,
+    progress: &mut Option<ProgressFn>,
 ) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
         let mut kp = tp.basis().to_vec();
@@ -221,15 +298,24 @@ fn traverse<T: Tableau>(
     seen.insert(key(&tp, &tq));
     let mut queue = VecDeque::from([(tp, tq)]);
     let mut found = Vec::new();
+    let mut done = 0;
     while let Some((tp, tq)) = queue.pop_front() {
+        if let Some(report) = progress.as_mut() {
+            report(done, done + 1 + queue.len());
+        }
+        done += 1;
         for label in 0..m + n {
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
             path(&mut p2, &mut q2, label, cap)?;
             if seen.insert(key(&p2, &q2)) {
+                budget.check(found.len() + queue.len() + 2)?;
                 found.push((p2.clone(), q2.clone()));
                 queue.push_back((p2, q2));
             }
         }
+    }
+    if let Some(report) = progress.as_mut() {
+        report(done, done);
     }
     Ok(found)
 }

@@ -49,12 +49,13 @@ impl Equilibrium {
 }
 
 pub mod lemke_howson;
+mod scale;
 mod tableau;
 pub mod vertex_enumeration;
 
 pub use lemke_howson::{
-    lemke_howson, lemke_howson_all, lemke_howson_all_with, lemke_howson_with, Arithmetic,
-    LemkeHowsonOptions,
+    lemke_howson, lemke_howson_all, lemke_howson_all_with, lemke_howson_all_with_progress,
+    lemke_howson_with, Arithmetic, LemkeHowsonOptions,
 };
 pub use vertex_enumeration::{
     enumerate_extreme, enumerate_extreme_with, EnumerateOptions, Enumeration,
@@ -69,7 +70,8 @@ pub mod pure;
 pub mod stackelberg;
 
 pub use correlated::{
-    correlated_equilibrium, CeKind, CeObjective, CorrelatedEquilibrium, CE_SIZE_LIMIT,
+    correlated_equilibrium, correlated_equilibrium_with_progress, CeKind, CeObjective,
+    CorrelatedEquilibrium, CE_SIZE_LIMIT,
 };
 pub use dominance::{iterated_strict_dominance, Dominance, Elimination};
 pub use pure::{pure_equilibria, pure_profile};

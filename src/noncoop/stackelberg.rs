@@ -1,6 +1,7 @@
 //! Stackelberg commitment in two-player games: the leader's optimal mixed strategy to commit
 //! to against a best-responding follower.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::Bimatrix;
 use crate::lp::{LinearProgram, Relation, Sense};
@@ -67,10 +68,19 @@ pub struct Stackelberg {
 /// assert_eq!(s.follower_action, 1);
 /// ```
 pub fn stackelberg(g: &Bimatrix, leader: usize) -> Result<Stackelberg> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let st = stackelberg(&scaled, leader)?;
+        return Ok(Stackelberg {
+            leader_payoff: s.unscale(st.leader_payoff),
+            follower_payoff: s.unscale(st.follower_payoff),
+            follower_regret: s.unscale(st.follower_regret),
+            ..st
+        });
+    }
     // (L, F): leader's and follower's payoffs with the leader choosing rows.
     let (l, f): (DMatrix<f64>, DMatrix<f64>) = match leader {
-        0 => (g.a.clone(), g.b.clone()),
-        1 => (g.b.transpose(), g.a.transpose()),
+        0 => (g.a().clone(), g.b().clone()),
+        1 => (g.b().transpose(), g.a().transpose()),
         _ => {
             return Err(Error::invalid_argument(format!(
                 "leader must be 0 (row player) or 1 (column player), got {leader}"

@@ -150,7 +150,7 @@ pub(crate) fn scaled_payoffs(g: &Bimatrix) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
             })
             .collect()
     };
-    (scale(&g.a), scale(&g.b))
+    (scale(g.a()), scale(g.b()))
 }
 
 impl FloatTableau {
@@ -233,6 +233,8 @@ fn eliminate_avx2(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
     eliminate(data, width, prow_idx, q);
 }
 
+// Calling a `#[target_feature]` function is unsafe: justified by the run-time AVX2 check.
+#[allow(unsafe_code)]
 fn eliminate_dispatch(data: &mut [f64], width: usize, prow_idx: usize, q: usize) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -706,6 +708,8 @@ fn ratio_scan_avx2(col: &[f64], rhs: &[f64], ratio: &mut [f64]) -> (f64, usize, 
     ratio_scan(col, rhs, ratio)
 }
 
+// Calling a `#[target_feature]` function is unsafe: justified by the run-time AVX2 check.
+#[allow(unsafe_code)]
 fn ratio_scan_dispatch(col: &[f64], rhs: &[f64], ratio: &mut [f64]) -> (f64, usize, usize) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -757,6 +761,9 @@ fn block_update(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize
 /// while all [`PIVOT_BLOCK`] updates are applied (multiply, then subtract: the same rounding as
 /// the portable version).
 #[cfg(target_arch = "x86_64")]
+// Raw-pointer loads and stores of 4 doubles: every index is bounds-checked against the row
+// length before the loop (the assert at the top).
+#[allow(unsafe_code)]
 #[target_feature(enable = "avx2")]
 fn block_update_avx2(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize]) {
     use std::arch::x86_64::{
@@ -795,6 +802,8 @@ fn block_update_avx2(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[
     }
 }
 
+// Calling a `#[target_feature]` function is unsafe: justified by the run-time AVX2 check.
+#[allow(unsafe_code)]
 fn block_update_dispatch(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[usize]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -855,7 +864,7 @@ pub(crate) fn integer_payoffs(g: &Bimatrix) -> Result<(IntMatrix, IntMatrix)> {
             })
             .collect())
     };
-    Ok((conv(&g.a)?, conv(&g.b)?))
+    Ok((conv(g.a())?, conv(g.b())?))
 }
 
 /// A tableau in fraction-free integer form (Edmonds; Bareiss): the true tableau is
@@ -1145,8 +1154,8 @@ pub(crate) fn bimatrix_equilibrium(
     y: Vec<f64>,
     exact: Option<Vec<Vec<BigRational>>>,
 ) -> Result<super::Equilibrium> {
-    let regret = crate::verify::bimatrix_regret(&g.a, &g.b, &x, &y)?;
-    let payoffs = crate::verify::bimatrix_payoffs(&g.a, &g.b, &x, &y).to_vec();
+    let regret = crate::verify::bimatrix_regret(g.a(), g.b(), &x, &y)?;
+    let payoffs = crate::verify::bimatrix_payoffs(g.a(), g.b(), &x, &y).to_vec();
     Ok(super::Equilibrium {
         strategies: vec![x, y],
         payoffs,
@@ -1157,10 +1166,11 @@ pub(crate) fn bimatrix_equilibrium(
 
 /// The regret threshold an equilibrium of `g` computed in floating point must meet.
 pub(crate) fn regret_threshold(g: &Bimatrix) -> f64 {
-    let scale =
-        g.a.iter()
-            .chain(g.b.iter())
-            .fold(0.0_f64, |s, v| s.max(v.abs()));
+    let scale = g
+        .a()
+        .iter()
+        .chain(g.b().iter())
+        .fold(0.0_f64, |s, v| s.max(v.abs()));
     crate::Tolerance::DEFAULT.threshold(scale.max(1.0)) * 10.0
 }
 

@@ -2,6 +2,7 @@
 //! polytopes, exact on degenerate games, with the connected components of the equilibrium set.
 
 use super::lemke_howson::Arithmetic;
+use super::scale::PayoffScale;
 use super::tableau::{
     bimatrix_equilibrium, exact_basic_solution, integer_payoffs, scaled_payoffs, to_f64,
     ExactPoint, FloatTableau, IntTableau, Side, Tableau,
@@ -109,6 +110,11 @@ pub fn enumerate_extreme_with(
     opts: &EnumerateOptions,
     mut progress: Option<&mut dyn FnMut(usize, usize)>,
 ) -> Result<Enumeration> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let mut e = enumerate_extreme_with(&scaled, opts, progress)?;
+        e.equilibria = e.equilibria.into_iter().map(|q| s.equilibrium(q)).collect();
+        return Ok(e);
+    }
     let (m, n) = (g.rows(), g.cols());
     if m + n > MAX_LABELS {
         return Err(Error::TooLarge(format!(

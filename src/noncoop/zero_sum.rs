@@ -1,5 +1,6 @@
 //! Two-player zero-sum and constant-sum games: value and optimal (minimax) strategies by LP.
 
+use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::Bimatrix;
 use crate::lp::{dense, Backend, LinearProgram, LpStatus, Relation, Sense};
@@ -66,7 +67,7 @@ pub struct ZeroSum {
 /// ```
 pub fn solve_zero_sum(g: &Bimatrix) -> Result<ZeroSum> {
     let constant = check_constant_sum(g)?;
-    let a = &g.a;
+    let a = g.a();
     let (m, n) = a.shape();
     let (lo, hi) = a
         .iter()
@@ -107,8 +108,18 @@ const PIVOT_EPS: f64 = 1e-11;
 /// # Complexity
 /// Two LPs with `m` (resp. `n`) variables and `n` (resp. `m`) rows.
 pub fn solve_zero_sum_with(g: &Bimatrix, backend: Backend) -> Result<ZeroSum> {
+    if let Some((scaled, s)) = PayoffScale::bimatrix(g)? {
+        let z = solve_zero_sum_with(&scaled, backend)?;
+        return Ok(ZeroSum {
+            value: s.unscale(z.value),
+            row_guarantee: s.unscale(z.row_guarantee),
+            col_guarantee: s.unscale(z.col_guarantee),
+            constant: s.unscale(z.constant),
+            ..z
+        });
+    }
     let constant = check_constant_sum(g)?;
-    let a = &g.a;
+    let a = g.a();
     let y = minimax_column(a, backend)?;
     let x = minimax_column(&(-a.transpose()), backend)?;
     certified(a, x, y, constant).ok_or_else(|| Error::Numerical {
@@ -123,15 +134,16 @@ pub fn solve_zero_sum_with(g: &Bimatrix, backend: Backend) -> Result<ZeroSum> {
 /// `a_00 + b_00` when `A + B` is constant up to [`Tolerance::DEFAULT`].
 fn check_constant_sum(g: &Bimatrix) -> Result<f64> {
     let (m, n) = (g.rows(), g.cols());
-    let constant = g.a[(0, 0)] + g.b[(0, 0)];
-    let scale =
-        g.a.iter()
-            .chain(g.b.iter())
-            .fold(0.0f64, |acc, v| acc.max(v.abs()));
+    let constant = g.a()[(0, 0)] + g.b()[(0, 0)];
+    let scale = g
+        .a()
+        .iter()
+        .chain(g.b().iter())
+        .fold(0.0f64, |acc, v| acc.max(v.abs()));
     let mut deviation = 0.0f64;
     for i in 0..m {
         for j in 0..n {
-            deviation = deviation.max((g.a[(i, j)] + g.b[(i, j)] - constant).abs());
+            deviation = deviation.max((g.a()[(i, j)] + g.b()[(i, j)] - constant).abs());
         }
     }
     if deviation > Tolerance::DEFAULT.threshold(scale) {

@@ -1,6 +1,7 @@
 //! `covenant coop` and `covenant power`.
 
 use super::output::{num, outln, print_json, vec_num, Format, Table};
+use super::progress::Progress;
 use clap::{Args, ValueEnum};
 use covenant::coop::{self, Domain};
 use covenant::game::{Coalition, CoalitionalGame, TuGame, WeightedVoting};
@@ -71,7 +72,17 @@ struct CoopJson {
     blocking_coalition: Option<Vec<usize>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     excess_levels: Option<Vec<f64>>,
+    /// What the numbers are normalised to, where that is a choice (`banzhaf`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalization: Option<&'static str>,
 }
+
+/// The normalisation `coop --solution banzhaf` prints.
+const RAW_BANZHAF: &str =
+    "raw: marginal contributions averaged over the 2^(n-1) coalitions of the others (need not sum to v(N))";
+/// The normalisation `power --index banzhaf` prints.
+const NORMALIZED_BANZHAF: &str =
+    "normalised: each player's swings divided by all players' swings (sums to 1)";
 
 fn members(c: Coalition) -> Vec<usize> {
     c.members().collect()
@@ -116,16 +127,25 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
         }
         Solution::Nucleolus | Solution::Prenucleolus => {
             let nu = if args.solution == Solution::Nucleolus {
-                coop::nucleolus(&g)?
+                let spin = Progress::spinner("computing the nucleolus");
+                let r = coop::nucleolus(&g);
+                spin.finish();
+                r?
             } else {
-                coop::prenucleolus(&g)?
+                let spin = Progress::spinner("computing the prenucleolus");
+                let r = coop::prenucleolus(&g);
+                spin.finish();
+                r?
             };
             out.epsilon = nu.excess_levels.first().copied();
             out.excess_levels = Some(nu.excess_levels);
             out.allocation = Some(nu.allocation);
         }
         Solution::Shapley => out.allocation = Some(coop::shapley(&g)),
-        Solution::Banzhaf => out.allocation = Some(coop::banzhaf(&g)),
+        Solution::Banzhaf => {
+            out.allocation = Some(coop::banzhaf(&g));
+            out.normalization = Some(RAW_BANZHAF);
+        }
         Solution::Structure => {
             let s = coop::stable_structure(&g)?;
             out.structure = Some(s.structure.parts.iter().map(|&c| members(c)).collect());
@@ -139,6 +159,9 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
         Format::Json => print_json(&out),
         Format::Table => {
             outln!("{} of a {n}-player game", args.solution.name());
+            if let Some(how) = out.normalization {
+                outln!("{how}");
+            }
             if let Some(ne) = out.core_nonempty {
                 outln!("core non-empty: {ne}");
             }
@@ -183,8 +206,18 @@ pub enum Index {
     Banzhaf,
 }
 
+/// One item of a comma-separated list, spaces around it ignored (`--weights "1, 2"`).
+fn trimmed<T: std::str::FromStr>(s: &str) -> std::result::Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.trim().parse().map_err(|e| format!("`{}`: {e}", s.trim()))
+}
+
 /// Arguments of `covenant power`.
 #[derive(Debug, Args)]
+#[command(override_usage = "covenant power [OPTIONS] <FILE>\n       \
+                            covenant power [OPTIONS] --quota <QUOTA> --weights <WEIGHTS>")]
 pub struct PowerArgs {
     /// A weighted voting game (JSON); or give --quota and --weights instead.
     #[arg(required_unless_present_all = ["quota", "weights"], conflicts_with_all = ["quota", "weights", "veto"])]
@@ -192,11 +225,11 @@ pub struct PowerArgs {
     /// The quota (total weight needed).
     #[arg(long, requires = "weights")]
     pub quota: Option<u64>,
-    /// Comma-separated integer weights.
-    #[arg(long, value_delimiter = ',', requires = "quota")]
+    /// Comma-separated integer weights (spaces allowed: "1, 2, 3").
+    #[arg(long, value_delimiter = ',', requires = "quota", value_parser = trimmed::<u64>)]
     pub weights: Option<Vec<u64>>,
     /// Comma-separated 0-based indices of veto players.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = trimmed::<usize>)]
     pub veto: Option<Vec<usize>>,
     /// The index.
     #[arg(long, value_enum, default_value_t = Index::ShapleyShubik)]
@@ -214,6 +247,8 @@ struct PowerJson {
     exact: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     swings: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalization: Option<&'static str>,
 }
 
 fn voting_game(args: &PowerArgs) -> Result<WeightedVoting> {
@@ -244,23 +279,31 @@ pub fn power(args: &PowerArgs) -> Result<()> {
     let g = voting_game(args)?;
     let out = match args.index {
         Index::ShapleyShubik => {
-            let p = coop::shapley_shubik(&g)?;
+            let spin = Progress::spinner("counting Shapley-Shubik pivots");
+            let p = coop::shapley_shubik(&g);
+            spin.finish();
+            let p = p?;
             PowerJson {
                 index: "shapley-shubik",
                 players: g.players().to_vec(),
                 values: p.values.clone(),
                 exact: p.exact.iter().map(ToString::to_string).collect(),
                 swings: None,
+                normalization: None,
             }
         }
         Index::Banzhaf => {
-            let p = coop::banzhaf_power(&g)?;
+            let spin = Progress::spinner("counting Banzhaf swings");
+            let p = coop::banzhaf_power(&g);
+            spin.finish();
+            let p = p?;
             PowerJson {
                 index: "banzhaf",
                 players: g.players().to_vec(),
                 values: p.normalized_f64(),
                 exact: p.normalized.iter().map(ToString::to_string).collect(),
                 swings: Some(p.swings.iter().map(ToString::to_string).collect()),
+                normalization: Some(NORMALIZED_BANZHAF),
             }
         }
     };
@@ -268,6 +311,9 @@ pub fn power(args: &PowerArgs) -> Result<()> {
         Format::Json => print_json(&out),
         Format::Table => {
             outln!("{} index of a {}-player voting game", out.index, g.len());
+            if let Some(how) = out.normalization {
+                outln!("{how}");
+            }
             let mut header = vec!["player", "value", "exact"];
             if out.swings.is_some() {
                 header.push("swings");

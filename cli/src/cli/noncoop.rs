@@ -44,9 +44,10 @@ pub struct NashArgs {
     /// Method; default: `enumerate` for two-player games, `pure` otherwise.
     #[arg(long, value_enum)]
     pub method: Option<Method>,
-    /// Starting label for `lemke-howson` (0 ≤ K < m+n; the row player's strategies first).
-    #[arg(long, default_value_t = 0)]
-    pub label: usize,
+    /// Starting label for `lemke-howson` (0 ≤ K < m+n, default 0; the row player's strategies
+    /// first). Only with `--method lemke-howson`.
+    #[arg(long)]
+    pub label: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -108,15 +109,33 @@ pub fn nash(args: &NashArgs) -> Result<()> {
     } else {
         Method::Pure
     });
+    if args.label.is_some() && method != Method::LemkeHowson {
+        return Err(Error::invalid_argument(format!(
+            "--label applies only to --method lemke-howson (the method is `{}`)",
+            method.name()
+        )));
+    }
     let (equilibria, complete, components) = match method {
         Method::Pure => (noncoop::pure_equilibria(&g), true, None),
         Method::LemkeHowson => {
             let b = two_player(&g, method)?;
-            (vec![noncoop::lemke_howson(&b, args.label)?], false, None)
+            (
+                vec![noncoop::lemke_howson(&b, args.label.unwrap_or(0))?],
+                false,
+                None,
+            )
         }
         Method::LemkeHowsonAll => {
             let b = two_player(&g, method)?;
-            (noncoop::lemke_howson_all(&b)?, false, None)
+            let mut progress = Progress::new("following Lemke-Howson paths");
+            let mut report = |done: usize, total: usize| progress.update(done, total);
+            let all = noncoop::lemke_howson_all_with_progress(
+                &b,
+                &noncoop::LemkeHowsonOptions::default(),
+                Some(&mut report),
+            );
+            progress.finish();
+            (all?, false, None)
         }
         Method::Enumerate => {
             let b = two_player(&g, method)?;
@@ -153,16 +172,39 @@ pub fn nash(args: &NashArgs) -> Result<()> {
                 method.name(),
                 if complete { ", complete" } else { "" }
             );
-            let mut t = Table::new(
-                std::iter::once("#".to_string())
-                    .chain(g.players().iter().map(|p| format!("player {p}")))
-                    .chain(["payoffs".to_string(), "regret".to_string()]),
-            );
+            // Regret relative to the payoff range, so that it reads the same at every scale.
+            let (lo, hi) = g
+                .payoff_tensors()
+                .iter()
+                .flat_map(|t| t.iter())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                    (l.min(v), h.max(v))
+                });
+            let range = if hi > lo { hi - lo } else { 1.0 };
+            let component_of = |k: usize| {
+                components
+                    .as_ref()
+                    .and_then(|cs| cs.iter().position(|c| c.contains(&k)))
+            };
+            let mut header: Vec<String> = vec!["#".to_string()];
+            if components.is_some() {
+                header.push("component".to_string());
+            }
+            header.extend(g.players().iter().map(|p| p.to_string()));
+            header.extend(["payoffs".to_string(), "regret/range".to_string()]);
+            let width = (STRATEGY_COLUMNS / g.num_players()).max(12);
+            let mut t = Table::new(header);
             for (k, e) in equilibria.iter().enumerate() {
                 let mut row = vec![k.to_string()];
-                row.extend(e.strategies.iter().map(|s| vec_num(s)));
+                if let Some(c) = component_of(k) {
+                    row.push(c.to_string());
+                }
+                for (p, probs) in e.strategies.iter().enumerate() {
+                    let exact = e.exact.as_ref().map(|x| &x[p]);
+                    row.push(support(&g.strategies()[p], probs, exact, width));
+                }
                 row.push(vec_num(&e.payoffs));
-                row.push(format!("{:.1e}", e.regret));
+                row.push(format!("{:.1e}", e.regret / range));
                 t.row(row);
             }
             t.print();
@@ -175,6 +217,51 @@ pub fn nash(args: &NashArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Columns of a `nash` table row left for the players' strategies: 120 less the index,
+/// component, payoffs and regret columns.
+const STRATEGY_COLUMNS: usize = 120 - 56;
+
+/// A mixed strategy as its support, `name prob` per strategy played with positive probability
+/// (exact rationals when computed), or just the name of a pure strategy; at most `width`
+/// characters, ending in `+k more` when strategies are left out.
+fn support(
+    names: &[String],
+    probs: &[f64],
+    exact: Option<&Vec<covenant::BigRational>>,
+    width: usize,
+) -> String {
+    let played: Vec<usize> = (0..probs.len()).filter(|&i| probs[i] > 0.0).collect();
+    if let [only] = played.as_slice() {
+        if probs[*only] >= 1.0 - 1e-12 {
+            return names[*only].chars().take(width).collect();
+        }
+    }
+    let items: Vec<String> = played
+        .iter()
+        .map(|&i| {
+            let p = exact.map_or_else(|| num(probs[i]), |x| x[i].to_string());
+            format!("{} {p}", names[i])
+        })
+        .collect();
+    let mut out = String::new();
+    for (k, it) in items.iter().enumerate() {
+        let sep = if k == 0 { "" } else { ", " };
+        let more = if k + 1 < items.len() {
+            format!(", +{} more", items.len() - k - 1)
+        } else {
+            String::new()
+        };
+        let len = out.chars().count() + sep.len() + it.chars().count() + more.len();
+        if len > width {
+            out.push_str(&format!("{sep}+{} more", items.len() - k));
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(it);
+    }
+    out
 }
 
 /// Objective of `covenant correlated`.
@@ -247,7 +334,11 @@ pub fn correlated(args: &CorrelatedArgs) -> Result<()> {
         ObjectiveArg::Max(k) => CeObjective::MaxPlayer(k),
         ObjectiveArg::Min(k) => CeObjective::MinPlayer(k),
     };
-    let ce = noncoop::correlated_equilibrium(&g, kind, objective)?;
+    let mut progress = Progress::new("building and solving the CE linear program");
+    let mut report = |done: usize, total: usize| progress.update(done, total);
+    let ce = noncoop::correlated_equilibrium_with_progress(&g, kind, objective, Some(&mut report));
+    progress.finish();
+    let ce = ce?;
     let kind_name = if args.coarse { "coarse" } else { "correlated" };
     match args.format {
         Format::Json => print_json(&CorrelatedJson {

@@ -20,6 +20,23 @@ impl Progress {
                 b.set_style(style.progress_chars("=> "));
             }
             b.set_message(message);
+            // Ticks while a step runs long (an LP solve), so the elapsed time stays live.
+            b.enable_steady_tick(std::time::Duration::from_millis(250));
+            b
+        });
+        Progress { bar }
+    }
+
+    /// A spinner with the elapsed time, for a computation that reports no counts (the power
+    /// indices' counting DP, the nucleolus' LP sequence); hidden unless stderr is a terminal.
+    pub fn spinner(message: &'static str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = ProgressBar::new_spinner();
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+                b.set_style(style);
+            }
+            b.set_message(message);
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
             b
         });
         Progress { bar }
