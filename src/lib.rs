@@ -14,9 +14,11 @@
 //! - [`noncoop`], [`coop`]: the solvers. Every result carries its certificate (regret,
 //!   excess, Kohlberg check), computed by code that shares nothing with the solver
 //!   ([`verify`] for equilibria).
+//! - [`extensive`]: extensive-form solvers (backward induction, sequence-form LP and LCP),
+//!   certified on the tree.
 //! - [`game`]: [`game::NormalForm`], [`game::Bimatrix`], [`game::TuGame`],
-//!   [`game::WeightedVoting`].
-//! - [`io`]: Gambit `.nfg`, JSON games, coalitional-game JSON.
+//!   [`game::WeightedVoting`], [`game::GameTree`].
+//! - [`io`]: Gambit `.nfg` and `.efg`, JSON games and trees, coalitional-game JSON.
 //! - [`lp`]: the only module that names an LP backend (pure-Rust microlp by default).
 //!
 //! ## From a payoff matrix to a verified equilibrium
@@ -68,6 +70,7 @@
 
 pub mod coop;
 pub mod error;
+pub mod extensive;
 pub mod game;
 pub mod io;
 pub mod lp;

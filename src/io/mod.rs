@@ -3,15 +3,19 @@
 //! - [`nfg`]: Gambit strategic-form files, payoff and outcome dialects.
 //! - [`json`]: JSON normal-form games (n-player and bimatrix forms).
 //! - [`coop_json`]: JSON TU games and weighted voting games.
+//! - [`efg`]: Gambit extensive-form files; [`tree_json`]: game trees as JSON.
 //!
 //! Every parse error is an [`Error::Parse`] carrying the file name and the 1-based line and
 //! column of the offending token or field; failures to read a file are [`Error::Io`].
 
 pub mod coop_json;
+pub mod efg;
 pub mod json;
 pub mod nfg;
+pub mod tree_json;
 
 pub use coop_json::{parse_coop_json, read_coop, write_tu_json, CoopInput};
+pub use efg::{parse_efg, read_efg, write_efg};
 pub use json::{parse_game_json, write_game_json};
 pub use nfg::{parse_nfg, read_nfg, write_nfg, write_nfg_outcomes};
 

@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub(crate) enum Tok {
     Open,
     Close,
     Comma,
@@ -34,13 +34,13 @@ enum Tok {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
-    pos: Pos,
+pub(crate) struct Token {
+    pub(crate) tok: Tok,
+    pub(crate) pos: Pos,
 }
 
 impl Tok {
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Tok::Open => "`{`".into(),
             Tok::Close => "`}`".into(),
@@ -52,7 +52,7 @@ impl Tok {
 }
 
 /// Splits the text into tokens, tracking 1-based line and column (in characters).
-fn lex(text: &str, file: &Path) -> Result<(Vec<Token>, Pos)> {
+pub(crate) fn lex(text: &str, file: &Path) -> Result<(Vec<Token>, Pos)> {
     let mut toks = Vec::new();
     let mut chars = text.chars().peekable();
     let mut pos = Pos { line: 1, column: 1 };

@@ -1,0 +1,99 @@
+//! Random game trees for the extensive-form property tests (deterministic from a seed).
+#![allow(dead_code)]
+
+use covenant::game::{GameTree, TreeSpec};
+use num_rational::BigRational;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+/// Shape of the random trees.
+#[derive(Clone, Copy)]
+pub struct Shape {
+    pub players: usize,
+    /// Every player sees every earlier move (perfect information).
+    pub perfect_information: bool,
+    pub zero_sum: bool,
+    pub max_depth: usize,
+    pub chance: bool,
+}
+
+fn r(p: i64, q: i64) -> BigRational {
+    BigRational::new(p.into(), q.into())
+}
+
+/// A random tree with perfect recall. Without perfect information a player's information set
+/// is determined by its own earlier moves and the depth: it never sees the others' moves or
+/// chance.
+pub fn random_tree(seed: u64, shape: Shape) -> GameTree {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let players = (0..shape.players).map(|p| format!("P{p}")).collect();
+    let root = node(
+        &mut rng,
+        shape,
+        0,
+        &mut vec![Vec::new(); shape.players],
+        &mut Vec::new(),
+    );
+    GameTree::new(players, root).expect("random trees are valid")
+}
+
+fn node(
+    rng: &mut StdRng,
+    shape: Shape,
+    depth: usize,
+    own: &mut Vec<Vec<String>>,
+    history: &mut Vec<String>,
+) -> TreeSpec {
+    let stop = depth >= shape.max_depth || (depth >= 1 && rng.random_range(0..4) == 0);
+    if stop {
+        let a: i64 = rng.random_range(-5..=5);
+        let mut pay = vec![a];
+        for _ in 1..shape.players {
+            pay.push(if shape.zero_sum {
+                -a
+            } else {
+                rng.random_range(-5..=5)
+            });
+        }
+        if shape.zero_sum && shape.players > 2 {
+            pay = vec![a; shape.players];
+        }
+        return TreeSpec::leaf(&pay);
+    }
+    if shape.chance && rng.random_range(0..4) == 0 {
+        let k: i64 = rng.random_range(1..=3);
+        let l: i64 = rng.random_range(1..=3);
+        let mut branches = Vec::new();
+        for (name, p) in [("c0", r(k, k + l)), ("c1", r(l, k + l))] {
+            history.push(name.to_string());
+            let child = node(rng, shape, depth + 1, own, history);
+            history.pop();
+            branches.push((name, p, child));
+        }
+        return TreeSpec::chance(branches);
+    }
+    let player = rng.random_range(0..shape.players);
+    let key = if shape.perfect_information {
+        format!("{player}|{}", history.join(","))
+    } else {
+        format!("{player}|{}|{depth}", own[player].join(","))
+    };
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    let count = 2 + (h.finish() % 2) as usize;
+    let mut moves = Vec::new();
+    for a in 0..count {
+        let name = format!("a{a}");
+        own[player].push(format!("{key}:{a}"));
+        history.push(format!("{player}{a}"));
+        let child = node(rng, shape, depth + 1, own, history);
+        history.pop();
+        own[player].pop();
+        moves.push((name, child));
+    }
+    let moves_ref: Vec<(&str, TreeSpec)> =
+        moves.iter().map(|(a, c)| (a.as_str(), c.clone())).collect();
+    TreeSpec::decision(player, &key, moves_ref)
+}
