@@ -107,3 +107,68 @@ proptest! {
         prop_assert!(eq.exact.is_some());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn relabelling_actions_keeps_the_lp_value(seed in any::<u64>()) {
+        let t = random_tree(seed, Shape { players: 2, perfect_information: false, zero_sum: true, max_depth: 4, chance: true });
+        let u = covenant::game::GameTree::new(t.players().to_vec(), extensive_common::reversed(&t.to_spec())).unwrap();
+        let (a, b) = (sequence_lp(&t).unwrap().value, sequence_lp(&u).unwrap().value);
+        prop_assert!((a - b).abs() < 1e-7, "{} vs {}", a, b);
+    }
+
+    #[test]
+    fn lemke_equilibrium_is_a_nash_equilibrium_of_the_reduced_form(seed in any::<u64>()) {
+        let t = random_tree(seed, Shape { players: 2, perfect_information: false, zero_sum: false, max_depth: 3, chance: true });
+        let eq = sequence_lcp(&t).unwrap();
+        let r = reduced_strategic_form(&t).unwrap();
+        let mixed = covenant::extensive::behaviour_to_mixed(&t, &r, &eq.behaviour).unwrap();
+        prop_assert!(covenant::verify::regret(&r.game, &mixed).unwrap() < 1e-6);
+        let back = covenant::extensive::mixed_to_behaviour(&t, &r, &mixed).unwrap();
+        prop_assert!(tree_regret(&t, &back).unwrap() < 1e-6);
+    }
+}
+
+#[test]
+fn several_covering_vectors_find_several_equilibria() {
+    // A coordination game in sequence (player 2 does not see player 1's move): two pure
+    // equilibria and a mixed one; ones and random covering vectors reach more than one.
+    use covenant::game::{GameTree, TreeSpec};
+    let t = GameTree::new(
+        vec!["1".into(), "2".into()],
+        TreeSpec::decision(
+            0,
+            "a",
+            vec![
+                (
+                    "A",
+                    TreeSpec::decision(
+                        1,
+                        "b",
+                        vec![
+                            ("A", TreeSpec::leaf(&[2, 1])),
+                            ("B", TreeSpec::leaf(&[0, 0])),
+                        ],
+                    ),
+                ),
+                (
+                    "B",
+                    TreeSpec::decision(
+                        1,
+                        "b",
+                        vec![
+                            ("A", TreeSpec::leaf(&[0, 0])),
+                            ("B", TreeSpec::leaf(&[1, 2])),
+                        ],
+                    ),
+                ),
+            ],
+        ),
+    )
+    .unwrap();
+    let all = covenant::extensive::sequence_lcp_many(&t, 12, 7).unwrap();
+    assert!(all.len() >= 2, "found {}", all.len());
+    assert!(all.iter().all(|e| e.regret < 1e-9));
+}

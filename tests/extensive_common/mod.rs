@@ -97,3 +97,34 @@ fn node(
         moves.iter().map(|(a, c)| (a.as_str(), c.clone())).collect();
     TreeSpec::decision(player, &key, moves_ref)
 }
+
+/// The same game with the actions of every node (and the branches of every chance node) in
+/// reverse order: a relabelling that changes no equilibrium.
+pub fn reversed(spec: &TreeSpec) -> TreeSpec {
+    match spec {
+        TreeSpec::Terminal { .. } => spec.clone(),
+        TreeSpec::Chance { label, branches } => TreeSpec::Chance {
+            label: label.clone(),
+            branches: branches
+                .iter()
+                .rev()
+                .map(|(a, p, c)| (a.clone(), p.clone(), reversed(c)))
+                .collect(),
+        },
+        TreeSpec::Decision {
+            label,
+            player,
+            infoset,
+            moves,
+        } => TreeSpec::Decision {
+            label: label.clone(),
+            player: *player,
+            infoset: infoset.clone(),
+            moves: moves
+                .iter()
+                .rev()
+                .map(|(a, c)| (a.clone(), reversed(c)))
+                .collect(),
+        },
+    }
+}
