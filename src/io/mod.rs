@@ -18,9 +18,10 @@ pub use coop_json::{parse_coop_json, read_coop, write_tu_json, CoopInput};
 pub use efg::{parse_efg, read_efg, write_efg};
 pub use json::{parse_game_json, write_game_json};
 pub use nfg::{parse_nfg, read_nfg, write_nfg, write_nfg_outcomes};
+pub use tree_json::{parse_tree_json, write_tree_json};
 
 use crate::error::{Error, Result};
-use crate::game::NormalForm;
+use crate::game::{GameTree, NormalForm};
 use std::path::Path;
 
 /// A 1-based position in a text file (column counted in characters).
@@ -86,10 +87,12 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Extensions [`read_game`] accepts.
-pub const GAME_EXTENSIONS: &[&str] = &["nfg", "json"];
+pub const GAME_EXTENSIONS: &[&str] = &["nfg", "json", "efg"];
 
 /// Reads a normal-form game, choosing the format by the file's extension: `.nfg` (Gambit,
-/// either dialect) or `.json` (see [`json`]).
+/// either dialect), `.json` (see [`json`]; a JSON game tree gives its reduced strategic form) or
+/// `.efg` (a Gambit game tree, read as its reduced strategic form,
+/// [`crate::extensive::reduced_strategic_form`]).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for another extension (the message lists the accepted ones);
@@ -104,10 +107,52 @@ pub fn read_game(path: &Path) -> Result<NormalForm> {
         Some("nfg") => nfg::read_nfg(path),
         Some("json") => {
             let text = read_text(path)?;
+            if tree_json::is_tree_json(&text) {
+                let t = tree_json::parse_tree_json(&text, path)?;
+                return Ok(crate::extensive::reduced_strategic_form(&t)?.game);
+            }
             json::parse_game_json(&text, path)
         }
+        Some("efg") => Ok(crate::extensive::reduced_strategic_form(&efg::read_efg(path)?)?.game),
         _ => Err(Error::invalid_argument(format!(
-            "{}: unknown game format; accepted extensions are .nfg (Gambit) and .json",
+            "{}: unknown game format; accepted extensions are .nfg and .efg (Gambit) and .json",
+            path.display()
+        ))),
+    }
+}
+
+/// Whether a game file holds a tree: a `.efg` file, or a `.json` file whose top-level object
+/// has a `root` (see [`tree_json`]).
+///
+/// # Errors
+/// [`Error::Io`] when a `.json` file cannot be read.
+pub fn is_tree_file(path: &Path) -> Result<bool> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("efg") => Ok(true),
+        Some("json") => Ok(tree_json::is_tree_json(&read_text(path)?)),
+        _ => Ok(false),
+    }
+}
+
+/// Reads a game tree: `.efg` (Gambit) or `.json` (see [`tree_json`]).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for another extension; [`Error::Io`] and [`Error::Parse`] as
+/// the readers.
+pub fn read_tree(path: &Path) -> Result<GameTree> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("efg") => efg::read_efg(path),
+        Some("json") => tree_json::parse_tree_json(&read_text(path)?, path),
+        _ => Err(Error::invalid_argument(format!(
+            "{}: unknown game-tree format; accepted extensions are .efg (Gambit) and .json",
             path.display()
         ))),
     }
