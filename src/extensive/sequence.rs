@@ -31,11 +31,14 @@ pub struct SequenceForm {
     /// Per player and own set `k`: the sequence that leads to the set.
     pub parent_sequence: [Vec<usize>; 2],
     /// Sparse payoff entries `(σ, τ, a, b)`: chance-weighted payoffs of players 1 and 2 summed
-    /// over the leaves the pair of sequences reaches; sorted by `(σ, τ)`.
-    pub payoffs: Vec<(usize, usize, BigRational, BigRational)>,
+    /// over the leaves the pair of sequences reaches, in floating point; sorted by `(σ, τ)`.
+    /// [`SequenceForm::exact_payoffs`] gives the same entries exactly.
+    pub payoffs: Vec<(usize, usize, f64, f64)>,
     /// Parallel to `payoffs`: the chance probability of the leaves each pair reaches (their
-    /// sum over all pairs is 1), so that payoffs can be shifted by a constant exactly.
-    pub chance: Vec<BigRational>,
+    /// sum over all pairs is 1), so that payoffs can be shifted by a constant.
+    pub chance: Vec<f64>,
+    /// Each leaf and the index of its pair in `payoffs`.
+    leaves: Vec<(usize, usize)>,
 }
 
 impl SequenceForm {
@@ -71,30 +74,25 @@ impl SequenceForm {
         }
         // Top-down: each node's current sequence per player and chance probability.
         let mut seq = vec![[0usize; 2]; t.num_nodes()];
-        let mut chance = vec![BigRational::one(); t.num_nodes()];
+        let mut chance = vec![1.0f64; t.num_nodes()];
         let mut parent_sequence: [Vec<usize>; 2] =
             [vec![0; infosets[0].len()], vec![0; infosets[1].len()]];
-        let mut acc: BTreeMap<(usize, usize), (BigRational, BigRational, BigRational)> =
-            BTreeMap::new();
+        let mut acc: BTreeMap<(usize, usize), (f64, f64, f64)> = BTreeMap::new();
+        let mut leaf_pairs: Vec<(usize, (usize, usize))> = Vec::new();
         for i in 0..t.num_nodes() {
             let node = t.node(i);
             match &node.kind {
-                NodeKind::Terminal { payoffs, .. } => {
-                    let e = acc.entry((seq[i][0], seq[i][1])).or_insert_with(|| {
-                        (
-                            BigRational::zero(),
-                            BigRational::zero(),
-                            BigRational::zero(),
-                        )
-                    });
-                    e.0 += &chance[i] * &payoffs[0];
-                    e.1 += &chance[i] * &payoffs[1];
-                    e.2 += &chance[i];
+                NodeKind::Terminal { values, .. } => {
+                    let e = acc.entry((seq[i][0], seq[i][1])).or_insert((0.0, 0.0, 0.0));
+                    e.0 += chance[i] * values[0];
+                    e.1 += chance[i] * values[1];
+                    e.2 += chance[i];
+                    leaf_pairs.push((i, (seq[i][0], seq[i][1])));
                 }
-                NodeKind::Chance { probs, .. } => {
-                    for (&c, q) in node.children.iter().zip(probs) {
+                NodeKind::Chance { values, .. } => {
+                    for (&c, &q) in node.children.iter().zip(values) {
                         seq[c] = seq[i];
-                        chance[c] = &chance[i] * q;
+                        chance[c] = chance[i] * q;
                     }
                 }
                 NodeKind::Decision { infoset } => {
@@ -104,17 +102,23 @@ impl SequenceForm {
                     for (a, &c) in node.children.iter().enumerate() {
                         seq[c] = seq[i];
                         seq[c][p] = first_sequence[p][k] + a;
-                        chance[c] = chance[i].clone();
+                        chance[c] = chance[i];
                     }
                 }
             }
         }
         let mut payoffs = Vec::with_capacity(acc.len());
         let mut mass = Vec::with_capacity(acc.len());
-        for ((s, u), (a, b, c)) in acc {
+        let mut index = BTreeMap::new();
+        for (k, ((s, u), (a, b, c))) in acc.into_iter().enumerate() {
             payoffs.push((s, u, a, b));
             mass.push(c);
+            index.insert((s, u), k);
         }
+        let leaves = leaf_pairs
+            .into_iter()
+            .map(|(node, pair)| (node, index[&pair]))
+            .collect();
         Ok(SequenceForm {
             num_sequences,
             infosets,
@@ -122,7 +126,45 @@ impl SequenceForm {
             parent_sequence,
             payoffs,
             chance: mass,
+            leaves,
         })
+    }
+
+    /// The payoff entries of [`SequenceForm::payoffs`] in exact arithmetic: `(σ, τ, a, b, c)`
+    /// with `c` the chance probability of the pair's leaves. `t` must be the tree the form was
+    /// built from.
+    pub fn exact_payoffs(
+        &self,
+        t: &GameTree,
+    ) -> Vec<(usize, usize, BigRational, BigRational, BigRational)> {
+        let mut out: Vec<(usize, usize, BigRational, BigRational, BigRational)> = self
+            .payoffs
+            .iter()
+            .map(|&(s, u, _, _)| {
+                (
+                    s,
+                    u,
+                    BigRational::zero(),
+                    BigRational::zero(),
+                    BigRational::zero(),
+                )
+            })
+            .collect();
+        for &(leaf, k) in &self.leaves {
+            let mut c = BigRational::one();
+            let mut cur = leaf;
+            while let Some((parent, a)) = t.node(cur).parent {
+                if let NodeKind::Chance { probs, .. } = &t.node(parent).kind {
+                    c *= &probs[a];
+                }
+                cur = parent;
+            }
+            let pay = t.exact_payoffs(leaf);
+            out[k].2 += &c * &pay[0];
+            out[k].3 += &c * &pay[1];
+            out[k].4 += c;
+        }
+        out
     }
 
     /// The constraint rows `E` (player 0) or `F` (player 1) as sparse `(sequence, ±1)` lists;

@@ -3,12 +3,11 @@
 use super::sequence::SequenceForm;
 use super::TreeEquilibrium;
 use crate::error::{Error, Result};
-use crate::game::tree::rational_to_f64;
 use crate::game::GameTree;
 use crate::noncoop::Arithmetic;
 use crate::tolerance::Tolerance;
 use num_rational::BigRational;
-use num_traits::{FromPrimitive, Num, One, Signed, Zero};
+use num_traits::{FromPrimitive, Num, Signed, Zero};
 use rand::{Rng, SeedableRng};
 
 /// The covering vector `d` of Lemke's algorithm on the rows of the players' sequences (the rows
@@ -39,15 +38,15 @@ pub struct SequenceLcpOptions {
 /// Pivoting arithmetic: `f64` with a tolerance, or exact rationals.
 trait Field: Clone + PartialOrd + Num + Signed + FromPrimitive {
     fn eps() -> Self;
-    fn from_rational(x: &BigRational) -> Self;
+    fn int(x: i64) -> Self;
 }
 
 impl Field for f64 {
     fn eps() -> Self {
         1e-11
     }
-    fn from_rational(x: &BigRational) -> Self {
-        rational_to_f64(x)
+    fn int(x: i64) -> Self {
+        x as f64
     }
 }
 
@@ -55,18 +54,18 @@ impl Field for BigRational {
     fn eps() -> Self {
         BigRational::zero()
     }
-    fn from_rational(x: &BigRational) -> Self {
-        x.clone()
+    fn int(x: i64) -> Self {
+        BigRational::from_integer(x.into())
     }
 }
 
 /// The LCP `w = q + M z + d z0 ≥ 0, z ≥ 0, zᵀw = 0` with `M` sparse by rows.
-struct Lcp {
+struct Lcp<T> {
     n: usize,
     /// Rows of `M`: `(column, value)`.
-    m: Vec<Vec<(usize, BigRational)>>,
-    q: Vec<BigRational>,
-    d: Vec<BigRational>,
+    m: Vec<Vec<(usize, T)>>,
+    q: Vec<T>,
+    d: Vec<T>,
     /// Sequence counts and constraint-row counts of the two players.
     n1: usize,
     n2: usize,
@@ -78,7 +77,11 @@ struct Lcp {
 /// half of an equality is complementary to its own non-negative multiplier), where
 /// `A'`, `B'` are the payoffs shifted so that every leaf pays at most −1 (a constant shift of
 /// all leaves changes no equilibrium, since the leaves' reach probabilities sum to 1).
-fn build(sf: &SequenceForm, covering: &Covering) -> Result<Lcp> {
+fn build<T: Field>(
+    sf: &SequenceForm,
+    entries: &[(usize, usize, T, T, T)],
+    covering: &Covering,
+) -> Result<Lcp<T>> {
     let [n1, n2] = sf.num_sequences;
     let e = sf.constraints(0);
     let f = sf.constraints(1);
@@ -86,20 +89,28 @@ fn build(sf: &SequenceForm, covering: &Covering) -> Result<Lcp> {
     let n = n1 + n2 + 2 * m1 + 2 * m2;
     let (ou, ov) = (n1 + n2, n1 + n2 + 2 * m1);
     let max = |k: usize| {
-        sf.payoffs
+        entries
             .iter()
-            .zip(&sf.chance)
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(p, c)| if k == 0 { &p.2 / c } else { &p.3 / c })
-            .max()
-            .unwrap_or_else(BigRational::zero)
+            .filter(|p| p.4 > T::zero())
+            .map(|p| {
+                if k == 0 {
+                    p.2.clone() / p.4.clone()
+                } else {
+                    p.3.clone() / p.4.clone()
+                }
+            })
+            .fold(None::<T>, |m, v| match m {
+                Some(m) if m >= v => Some(m),
+                _ => Some(v),
+            })
+            .unwrap_or_else(T::zero)
     };
     // Shift per leaf: u − (max + 1); entry-wise, a − (max + 1)·(chance mass of the pair).
-    let (s1, s2) = (max(0) + BigRational::one(), max(1) + BigRational::one());
-    let mut m: Vec<Vec<(usize, BigRational)>> = vec![Vec::new(); n];
-    for ((s, t, a, b), c) in sf.payoffs.iter().zip(&sf.chance) {
-        let a = a - &s1 * c;
-        let b = b - &s2 * c;
+    let (s1, s2) = (max(0) + T::one(), max(1) + T::one());
+    let mut m: Vec<Vec<(usize, T)>> = vec![Vec::new(); n];
+    for (s, t, a, b, c) in entries {
+        let a = a.clone() - s1.clone() * c.clone();
+        let b = b.clone() - s2.clone() * c.clone();
         if !a.is_zero() {
             m[*s].push((n1 + *t, -a));
         }
@@ -107,10 +118,10 @@ fn build(sf: &SequenceForm, covering: &Covering) -> Result<Lcp> {
             m[n1 + *t].push((*s, -b));
         }
     }
-    let one = BigRational::one();
+    let one = T::one();
     for (k, row) in e.iter().enumerate() {
         for &(i, c) in row {
-            let c = BigRational::from_integer(i64::from(c).into());
+            let c = T::int(i64::from(c));
             m[i].push((ou + k, -c.clone()));
             m[i].push((ou + m1 + k, c.clone()));
             m[ou + k].push((i, c.clone()));
@@ -119,14 +130,14 @@ fn build(sf: &SequenceForm, covering: &Covering) -> Result<Lcp> {
     }
     for (k, row) in f.iter().enumerate() {
         for &(j, c) in row {
-            let c = BigRational::from_integer(i64::from(c).into());
+            let c = T::int(i64::from(c));
             m[n1 + j].push((ov + k, -c.clone()));
             m[n1 + j].push((ov + m2 + k, c.clone()));
             m[ov + k].push((n1 + j, c.clone()));
             m[ov + m2 + k].push((n1 + j, -c));
         }
     }
-    let mut q = vec![BigRational::zero(); n];
+    let mut q = vec![T::zero(); n];
     q[ou] = -one.clone();
     q[ou + m1] = one.clone();
     q[ov] = -one.clone();
@@ -151,9 +162,9 @@ fn build(sf: &SequenceForm, covering: &Covering) -> Result<Lcp> {
             v.clone()
         }
     };
-    let mut d: Vec<BigRational> = dx
+    let mut d: Vec<T> = dx
         .into_iter()
-        .map(|x| BigRational::from_integer(x.into()))
+        .map(|x| T::int(i64::try_from(x).unwrap_or(i64::MAX)))
         .collect();
     d.resize(n, one);
     Ok(Lcp { n, m, q, d, n1, n2 })
@@ -167,7 +178,7 @@ enum Stop {
 
 /// Lemke's complementary pivoting (Lemke 1965) with the lexicographic minimum-ratio rule, on a
 /// dense tableau over `T`. Returns `(x, y)`, the two realisation plans.
-fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>), Stop> {
+fn lemke<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>), Stop> {
     let n = lcp.n;
     let width = 2 * n + 2;
     let (z0, rhs) = (2 * n, 2 * n + 1);
@@ -176,10 +187,10 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
         let row = &mut tab[i * width..(i + 1) * width];
         row[i] = T::one();
         for (j, v) in &lcp.m[i] {
-            row[n + j] = row[n + j].clone() - T::from_rational(v);
+            row[n + j] = row[n + j].clone() - v.clone();
         }
-        row[z0] = -T::from_rational(&lcp.d[i]);
-        row[rhs] = T::from_rational(&lcp.q[i]);
+        row[z0] = -lcp.d[i].clone();
+        row[rhs] = lcp.q[i].clone();
     }
     let mut basis: Vec<usize> = (0..n).collect();
     let eps = T::eps();
@@ -189,16 +200,18 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
     for i in 0..n {
         let qi = tab[i * width + rhs].clone();
         if qi < T::zero() {
-            let ratio = -qi / lcp_d::<T>(lcp, i);
+            let ratio = -qi / lcp.d[i].clone();
             if best.as_ref().map_or(true, |b| ratio > *b) {
                 best = Some(ratio);
                 r = i;
             }
         }
     }
-    pivot(&mut tab, width, n, r, z0);
+    pivot(&mut tab, width, n, r, z0, &mut PivotScratch::default());
     let mut leaving = basis[r];
     basis[r] = z0;
+    let mut cand: Vec<usize> = Vec::with_capacity(n);
+    let mut scratch = PivotScratch::default();
     for _ in 0..cap {
         // The complement of the variable that just left enters.
         let c = if leaving < n {
@@ -207,7 +220,7 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
             leaving - n
         };
         // Minimum ratio over rows with a positive entry in column c.
-        let mut cand: Vec<usize> = Vec::new();
+        cand.clear();
         let mut min: Option<T> = None;
         for i in 0..n {
             let a = tab[i * width + c].clone();
@@ -216,7 +229,7 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
                 match &min {
                     None => {
                         min = Some(ratio);
-                        cand = vec![i];
+                        cand.push(i);
                     }
                     Some(mv) => {
                         let diff = ratio.clone() - mv.clone();
@@ -224,7 +237,8 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
                             cand.push(i);
                         } else if ratio < *mv {
                             min = Some(ratio);
-                            cand = vec![i];
+                            cand.clear();
+                            cand.push(i);
                         }
                     }
                 }
@@ -236,32 +250,29 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
         let r = if let Some(&i) = cand.iter().find(|&&i| basis[i] == z0) {
             i
         } else {
-            // Lexicographic rule: compare rows of B⁻¹ (the w columns) divided by the pivot.
-            let mut k = 0;
-            while cand.len() > 1 && k < n {
-                let ratios: Vec<T> = cand
-                    .iter()
-                    .map(|&i| tab[i * width + k].clone() / tab[i * width + c].clone())
-                    .collect();
-                let lo = ratios
-                    .iter()
-                    .cloned()
-                    .fold(None::<T>, |m, v| match m {
-                        Some(m) if m <= v => Some(m),
-                        _ => Some(v),
-                    })
-                    .unwrap_or_else(T::zero);
-                cand = cand
-                    .iter()
-                    .zip(&ratios)
-                    .filter(|(_, v)| ((*v).clone() - lo.clone()).abs() <= eps)
-                    .map(|(&i, _)| i)
-                    .collect();
-                k += 1;
+            // Lexicographic rule: the candidate whose row of B⁻¹ (the w columns), divided by
+            // its pivot entry, is lexicographically smallest.
+            let row_less = |i: usize, j: usize| -> bool {
+                let (pi, pj) = (tab[i * width + c].clone(), tab[j * width + c].clone());
+                for k in 0..n {
+                    let d = tab[i * width + k].clone() / pi.clone()
+                        - tab[j * width + k].clone() / pj.clone();
+                    if d.abs() > eps {
+                        return d < T::zero();
+                    }
+                }
+                false
+            };
+            let mut best = cand[0];
+            for &i in &cand[1..] {
+                if row_less(i, best) {
+                    best = i;
+                }
             }
+            cand[0] = best;
             cand[0]
         };
-        pivot(&mut tab, width, n, r, c);
+        pivot(&mut tab, width, n, r, c, &mut scratch);
         leaving = basis[r];
         basis[r] = c;
         if leaving == z0 {
@@ -279,19 +290,45 @@ fn lemke<T: Field>(lcp: &Lcp, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>
     Err(Stop::Cap(cap))
 }
 
-fn lcp_d<T: Field>(lcp: &Lcp, i: usize) -> T {
-    T::from_rational(&lcp.d[i])
+/// Buffers reused across pivots.
+struct PivotScratch<T> {
+    prow: Vec<T>,
+    nz: Vec<usize>,
 }
 
-fn pivot<T: Field>(tab: &mut [T], width: usize, n: usize, r: usize, c: usize) {
+impl<T> Default for PivotScratch<T> {
+    fn default() -> Self {
+        PivotScratch {
+            prow: Vec::new(),
+            nz: Vec::new(),
+        }
+    }
+}
+
+/// Gauss–Jordan pivot on `(r, c)`, touching only the pivot row's non-zero columns.
+fn pivot<T: Field>(
+    tab: &mut [T],
+    width: usize,
+    n: usize,
+    r: usize,
+    c: usize,
+    scratch: &mut PivotScratch<T>,
+) {
     let p = tab[r * width + c].clone();
     for v in &mut tab[r * width..(r + 1) * width] {
         if !v.is_zero() {
             *v = v.clone() / p.clone();
         }
     }
-    let prow: Vec<T> = tab[r * width..(r + 1) * width].to_vec();
-    let nz: Vec<usize> = (0..width).filter(|&j| !prow[j].is_zero()).collect();
+    scratch.prow.clear();
+    scratch
+        .prow
+        .extend_from_slice(&tab[r * width..(r + 1) * width]);
+    scratch.nz.clear();
+    scratch
+        .nz
+        .extend((0..width).filter(|&j| !scratch.prow[j].is_zero()));
+    let (prow, nz) = (&scratch.prow, &scratch.nz);
     for i in 0..n {
         if i == r {
             continue;
@@ -301,7 +338,7 @@ fn pivot<T: Field>(tab: &mut [T], width: usize, n: usize, r: usize, c: usize) {
             continue;
         }
         let row = &mut tab[i * width..(i + 1) * width];
-        for &j in &nz {
+        for &j in nz {
             row[j] = row[j].clone() - f.clone() * prow[j].clone();
         }
         row[c] = T::zero();
@@ -358,7 +395,13 @@ pub fn sequence_lcp(t: &GameTree) -> Result<TreeEquilibrium> {
 /// length or with a zero entry.
 pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<TreeEquilibrium> {
     let sf = SequenceForm::new(t)?;
-    let lcp = build(&sf, &opts.covering)?;
+    let float_entries: Vec<(usize, usize, f64, f64, f64)> = sf
+        .payoffs
+        .iter()
+        .zip(&sf.chance)
+        .map(|(&(s, u, a, b), &c)| (s, u, a, b, c))
+        .collect();
+    let lcp = build(&sf, &float_entries, &opts.covering)?;
     let cap = if opts.max_pivots == 0 {
         10_000 + 100 * lcp.n
     } else {
@@ -385,7 +428,8 @@ pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<Tree
             }
         }
     }
-    match lemke::<BigRational>(&lcp, cap) {
+    let exact = build(&sf, &sf.exact_payoffs(t), &opts.covering)?;
+    match lemke::<BigRational>(&exact, cap) {
         Ok((x, y)) => {
             let mut b: Vec<Vec<BigRational>> = t
                 .infosets()

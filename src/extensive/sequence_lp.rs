@@ -3,7 +3,6 @@
 use super::sequence::SequenceForm;
 use super::TreeEquilibrium;
 use crate::error::{Error, Result};
-use crate::game::tree::rational_to_f64;
 use crate::game::GameTree;
 use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
 use crate::tolerance::Tolerance;
@@ -87,11 +86,7 @@ pub fn sequence_lp_with(t: &GameTree, backend: Backend) -> Result<TreeZeroSum> {
     let [n1, n2] = sf.num_sequences;
     let e = sf.constraints(0);
     let f = sf.constraints(1);
-    let a: Vec<(usize, usize, f64)> = sf
-        .payoffs
-        .iter()
-        .map(|(s, u, x, _)| (*s, *u, rational_to_f64(x)))
-        .collect();
+    let a: Vec<(usize, usize, f64)> = sf.payoffs.iter().map(|&(s, u, x, _)| (s, u, x)).collect();
 
     // Player 1: max q_0 s.t. Fᵀq − Aᵀx ≤ 0, Ex = e, x ≥ 0.
     let mut lp1 = LinearProgram::new(Sense::Maximize);

@@ -208,6 +208,8 @@ pub struct GameTree {
     players: Vec<String>,
     nodes: Vec<Node>,
     infosets: Vec<InfoSet>,
+    /// Why perfect recall fails (computed once at construction), `None` when it holds.
+    recall_failure: Option<String>,
 }
 
 impl GameTree {
@@ -261,13 +263,16 @@ impl GameTree {
         };
         b.add(root, None)?;
         let (nodes, infosets) = (b.nodes, b.infosets);
-        Ok(GameTree {
+        let mut t = GameTree {
             title: String::new(),
             comment: String::new(),
             players,
             nodes,
             infosets,
-        })
+            recall_failure: None,
+        };
+        t.recall_failure = t.find_recall_failure();
+        Ok(t)
     }
 
     /// Sets the title.
@@ -405,15 +410,22 @@ impl GameTree {
     /// its player and two nodes with different histories.
     ///
     /// # Complexity
-    /// O(nodes · depth).
+    /// O(1): the check runs once, when the tree is built (O(nodes · depth)).
     pub fn check_perfect_recall(&self) -> Result<()> {
+        match &self.recall_failure {
+            None => Ok(()),
+            Some(msg) => Err(Error::invalid_game(msg.clone())),
+        }
+    }
+
+    fn find_recall_failure(&self) -> Option<String> {
         for s in &self.infosets {
             let first = s.nodes[0];
             let want = self.own_moves(first, s.player);
             for &other in &s.nodes[1..] {
                 let got = self.own_moves(other, s.player);
                 if got != want {
-                    return Err(Error::invalid_game(format!(
+                    return Some(format!(
                         "perfect recall fails at information set `{}` of player {}: node {} is \
                          reached by the player's own moves {} but node {} by {}",
                         s.label,
@@ -422,11 +434,11 @@ impl GameTree {
                         self.describe_moves(&want),
                         self.node_name(other),
                         self.describe_moves(&got)
-                    )));
+                    ));
                 }
             }
         }
-        Ok(())
+        None
     }
 
     /// A readable name of node `i`: its label, or its path of actions from the root.
@@ -474,6 +486,7 @@ impl GameTree {
             seen.insert((s.player, label.clone()));
             s.label = label;
         }
+        self.recall_failure = self.find_recall_failure();
         self
     }
 
