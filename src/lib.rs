@@ -48,6 +48,23 @@
 //! # Ok::<(), covenant::Error>(())
 //! ```
 //!
+//! ## Deterrence as a game tree
+//!
+//! ```
+//! use covenant::extensive::{pure_subgame_perfect, sequence_lcp};
+//! use covenant::game::extensive::deterrence::{deterrence_tree, Deterrence};
+//!
+//! // The defender is Hard with probability 1/4, below the threshold
+//! // (u(W) − u(SQ)) / (u(W) − u(DD)) = 1/3 of Zagare & Kilgour: deterrence fails.
+//! let t = deterrence_tree(&Deterrence { p_hard: 0.25, ..Default::default() })?;
+//! let spe = pure_subgame_perfect(&t)?;
+//! assert!(spe.iter().all(|e| e.behaviour[0] == vec![0.0, 1.0])); // Challenge
+//! // Lemke on the sequence form; the regret is computed on the tree by independent code.
+//! let eq = sequence_lcp(&t)?;
+//! assert!(eq.regret < 1e-9);
+//! # Ok::<(), covenant::Error>(())
+//! ```
+//!
 //! ## A treaty check
 //!
 //! ```
