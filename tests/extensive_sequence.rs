@@ -172,3 +172,18 @@ fn several_covering_vectors_find_several_equilibria() {
     assert!(all.len() >= 2, "found {}", all.len());
     assert!(all.iter().all(|e| e.regret < 1e-9));
 }
+
+#[test]
+fn kuhn_poker_with_13_cards_is_solved_on_the_float_path() {
+    // The float path must not need the (much slower) exact redo on this degenerate LCP: a
+    // version that built the LCP in floating point ended on a wrong basis here.
+    let t = extensive_common::kuhn(13);
+    let eq = sequence_lcp(&t).unwrap();
+    assert!(eq.regret < 1e-9, "regret {}", eq.regret);
+    assert!(
+        eq.exact.is_none(),
+        "the float path failed and the exact redo ran"
+    );
+    let z = sequence_lp(&t).unwrap();
+    assert!((z.value - eq.payoffs[0]).abs() < 1e-7);
+}

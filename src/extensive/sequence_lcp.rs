@@ -3,6 +3,7 @@
 use super::sequence::SequenceForm;
 use super::TreeEquilibrium;
 use crate::error::{Error, Result};
+use crate::game::tree::rational_to_f64;
 use crate::game::GameTree;
 use crate::noncoop::Arithmetic;
 use crate::tolerance::Tolerance;
@@ -170,6 +171,25 @@ fn build<T: Field>(
     Ok(Lcp { n, m, q, d, n1, n2 })
 }
 
+impl Lcp<BigRational> {
+    /// The same LCP with every entry rounded once to the nearest float.
+    fn to_f64(&self) -> Lcp<f64> {
+        let f = rational_to_f64;
+        Lcp {
+            n: self.n,
+            m: self
+                .m
+                .iter()
+                .map(|r| r.iter().map(|(j, v)| (*j, f(v))).collect())
+                .collect(),
+            q: self.q.iter().map(f).collect(),
+            d: self.d.iter().map(f).collect(),
+            n1: self.n1,
+            n2: self.n2,
+        }
+    }
+}
+
 /// Why a pivoting run stopped without a solution.
 enum Stop {
     Ray,
@@ -250,26 +270,21 @@ fn lemke<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<(Vec<T>, Vec
         let r = if let Some(&i) = cand.iter().find(|&&i| basis[i] == z0) {
             i
         } else {
-            // Lexicographic rule: the candidate whose row of B⁻¹ (the w columns), divided by
-            // its pivot entry, is lexicographically smallest.
-            let row_less = |i: usize, j: usize| -> bool {
-                let (pi, pj) = (tab[i * width + c].clone(), tab[j * width + c].clone());
-                for k in 0..n {
-                    let d = tab[i * width + k].clone() / pi.clone()
-                        - tab[j * width + k].clone() / pj.clone();
-                    if d.abs() > eps {
-                        return d < T::zero();
+            // Lexicographic rule: among the tied rows keep those whose entry of the next
+            // column of B⁻¹ (the w columns), divided by the pivot entry, is smallest.
+            let mut k = 0;
+            while cand.len() > 1 && k < n {
+                let ratio = |i: usize| tab[i * width + k].clone() / tab[i * width + c].clone();
+                let mut lo = ratio(cand[0]);
+                for &i in &cand[1..] {
+                    let v = ratio(i);
+                    if v < lo {
+                        lo = v;
                     }
                 }
-                false
-            };
-            let mut best = cand[0];
-            for &i in &cand[1..] {
-                if row_less(i, best) {
-                    best = i;
-                }
+                cand.retain(|&i| (ratio(i) - lo.clone()).abs() <= eps);
+                k += 1;
             }
-            cand[0] = best;
             cand[0]
         };
         pivot(&mut tab, width, n, r, c, &mut scratch);
@@ -395,13 +410,11 @@ pub fn sequence_lcp(t: &GameTree) -> Result<TreeEquilibrium> {
 /// length or with a zero entry.
 pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<TreeEquilibrium> {
     let sf = SequenceForm::new(t)?;
-    let float_entries: Vec<(usize, usize, f64, f64, f64)> = sf
-        .payoffs
-        .iter()
-        .zip(&sf.chance)
-        .map(|(&(s, u, a, b), &c)| (s, u, a, b, c))
-        .collect();
-    let lcp = build(&sf, &float_entries, &opts.covering)?;
+    // The LCP is built exactly and rounded once: building it in floating point (several
+    // roundings per entry) sent the float path of Kuhn poker with 13 cards to a wrong
+    // solution through near-ties, where the once-rounded entries do not.
+    let exact = build(&sf, &sf.exact_payoffs(t), &opts.covering)?;
+    let lcp = exact.to_f64();
     let cap = if opts.max_pivots == 0 {
         10_000 + 100 * lcp.n
     } else {
@@ -428,7 +441,6 @@ pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<Tree
             }
         }
     }
-    let exact = build(&sf, &sf.exact_payoffs(t), &opts.covering)?;
     match lemke::<BigRational>(&exact, cap) {
         Ok((x, y)) => {
             let mut b: Vec<Vec<BigRational>> = t

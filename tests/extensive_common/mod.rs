@@ -128,3 +128,67 @@ pub fn reversed(spec: &TreeSpec) -> TreeSpec {
         },
     }
 }
+
+/// Kuhn poker with cards `0..n` (Kuhn 1950 is `n = 3`): ante 1, one bet of 1.
+pub fn kuhn(n: usize) -> GameTree {
+    let mut deals = Vec::new();
+    for a in 0..n {
+        for b in 0..n {
+            if a == b {
+                continue;
+            }
+            let w: i64 = if a > b { 1 } else { -1 };
+            let (p1, p2c, p1cb, p2b) = (
+                format!("1:{a}"),
+                format!("2:{b}c"),
+                format!("1:{a}cb"),
+                format!("2:{b}b"),
+            );
+            let after_check_bet = TreeSpec::decision(
+                0,
+                &p1cb,
+                vec![
+                    ("Fold", TreeSpec::leaf(&[-1, 1])),
+                    ("Call", TreeSpec::leaf(&[2 * w, -2 * w])),
+                ],
+            );
+            let tree = TreeSpec::decision(
+                0,
+                &p1,
+                vec![
+                    (
+                        "Check",
+                        TreeSpec::decision(
+                            1,
+                            &p2c,
+                            vec![
+                                ("Check", TreeSpec::leaf(&[w, -w])),
+                                ("Bet", after_check_bet),
+                            ],
+                        ),
+                    ),
+                    (
+                        "Bet",
+                        TreeSpec::decision(
+                            1,
+                            &p2b,
+                            vec![
+                                ("Fold", TreeSpec::leaf(&[1, -1])),
+                                ("Call", TreeSpec::leaf(&[2 * w, -2 * w])),
+                            ],
+                        ),
+                    ),
+                ],
+            );
+            deals.push((format!("{a}{b}"), tree));
+        }
+    }
+    let p = r(1, deals.len() as i64);
+    let root = TreeSpec::chance(
+        deals
+            .iter()
+            .map(|(name, t)| (name.as_str(), p.clone(), t.clone()))
+            .collect(),
+    );
+    GameTree::new(vec!["1".into(), "2".into()], root).expect("Kuhn poker is valid")
+}
