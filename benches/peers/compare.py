@@ -493,8 +493,10 @@ def compare_extensive(python, out_path, timeout, run_benches, log):
                 {"status": "error: " + (p.stderr.strip().splitlines() or ["?"])[-1][:100]}
         except subprocess.TimeoutExpired:
             res = {"status": f"timeout >{timeout:g}s"}
+        # bench_function("a/b/c") writes criterion/a_b_c/.
         group, gid = cid.rsplit("/", 1)
-        ours = criterion_median(tdir, group, gid)
+        ours = criterion_median(tdir, group, gid) or \
+            criterion_median(tdir, cid.replace("/", "_"), "")
         theirs = fmt_time(res["median_s"]) if res.get("status") == "ok" else res.get("status")
         pay = ", ".join(f"{v:.6g}" for v in res.get("payoffs", []))
         lines.append(f"| {cid} | {fmt_time(ours)} | {method}: {theirs} | {pay} |")
