@@ -15,9 +15,11 @@
 //! - [`noncoop`], [`coop`]: the solvers. Every result carries its certificate (regret,
 //!   excess, Kohlberg check), computed by code that shares nothing with the solver
 //!   ([`verify`] for equilibria).
+//! - [`extensive`]: extensive-form solvers (backward induction, sequence-form LP and LCP),
+//!   certified on the tree.
 //! - [`game`]: [`game::NormalForm`], [`game::Bimatrix`], [`game::TuGame`],
-//!   [`game::WeightedVoting`].
-//! - [`io`]: Gambit `.nfg`, JSON games, coalitional-game JSON.
+//!   [`game::WeightedVoting`], [`game::GameTree`].
+//! - [`io`]: Gambit `.nfg` and `.efg`, JSON games and trees, coalitional-game JSON.
 //! - [`lp`]: the only module that names an LP backend (pure-Rust microlp by default).
 //!
 //! ## From a payoff matrix to a verified equilibrium
@@ -44,6 +46,23 @@
 //!     .expect("battle of the sexes has a mixed equilibrium");
 //! let exact = mixed.exact.as_ref().expect("enumeration is exact");
 //! assert_eq!(exact[0][0].to_string(), "3/5");
+//! # Ok::<(), covenant::Error>(())
+//! ```
+//!
+//! ## Deterrence as a game tree
+//!
+//! ```
+//! use covenant::extensive::{pure_subgame_perfect, sequence_lcp};
+//! use covenant::game::extensive::deterrence::{deterrence_tree, Deterrence};
+//!
+//! // The defender is Hard with probability 1/4, below the threshold
+//! // (u(W) − u(SQ)) / (u(W) − u(DD)) = 1/3 of Zagare & Kilgour: deterrence fails.
+//! let t = deterrence_tree(&Deterrence { p_hard: 0.25, ..Default::default() })?;
+//! let spe = pure_subgame_perfect(&t)?;
+//! assert!(spe.iter().all(|e| e.behaviour[0] == vec![0.0, 1.0])); // Challenge
+//! // Lemke on the sequence form; the regret is computed on the tree by independent code.
+//! let eq = sequence_lcp(&t)?;
+//! assert!(eq.regret < 1e-9);
 //! # Ok::<(), covenant::Error>(())
 //! ```
 //!
@@ -90,6 +109,7 @@
 
 pub mod coop;
 pub mod error;
+pub mod extensive;
 pub mod game;
 pub mod io;
 pub mod lp;

@@ -423,3 +423,61 @@ fn nash_table_shows_names_exact_supports_components_and_fits_120_columns() {
         );
     }
 }
+
+#[test]
+fn nash_on_a_tree_gives_behaviour_strategies_per_information_set() {
+    let v = json(&[
+        "nash",
+        "models/games/deterrence_credible.efg",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["method"], "spe");
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["infosets"][0]["label"], "Challenger");
+    assert_eq!(v["infosets"][1]["actions"][1], "Resist");
+    let eqs = v["equilibria"].as_array().unwrap();
+    assert_eq!(eqs.len(), 1);
+    assert_eq!(eqs[0]["exact"][0][0], "1");
+    assert_eq!(eqs[0]["strategies"][1][1].as_f64(), Some(1.0));
+}
+
+#[test]
+fn nash_sequence_lp_on_kuhn_poker_reports_the_value() {
+    let v = json(&[
+        "nash",
+        "models/games/kuhn_poker.efg",
+        "--method",
+        "sequence-lp",
+        "--format",
+        "json",
+    ]);
+    assert!((v["value"].as_f64().unwrap() + 1.0 / 18.0).abs() < 1e-9);
+    assert_eq!(
+        v["equilibria"][0]["strategies"].as_array().unwrap().len(),
+        12
+    );
+}
+
+#[test]
+fn a_bad_efg_file_exits_non_zero_with_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("covenant-efg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.efg");
+    std::fs::write(
+        &bad,
+        "EFG 2 R \"g\" { \"A\" }\n\"\"\nt \"\" 1 \"o\" { x }\n",
+    )
+    .unwrap();
+    let out = covenant(&["nash", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.efg:3:14"), "{err}");
+    let out = covenant(&[
+        "nash",
+        "models/games/prisoners_dilemma.nfg",
+        "--method",
+        "spe",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -4,14 +4,18 @@
 //! - [`Bimatrix`]: the two-player view used by the bimatrix algorithms.
 //! - [`tu`]: transferable-utility (coalitional) games.
 //! - [`voting`]: weighted voting games.
+//! - [`extensive`]: extensive-form games ([`GameTree`]) and the bundled deterrence trees.
 
 mod bimatrix;
 mod normal_form;
 
 pub use bimatrix::Bimatrix;
 pub use normal_form::NormalForm;
+pub mod extensive;
 pub mod tu;
 pub mod voting;
 
+pub use extensive::tree;
+pub use extensive::{GameTree, InfoSet, Node, NodeKind, TreeSpec};
 pub use tu::{Coalition, CoalitionalGame, TuGame};
 pub use voting::WeightedVoting;

@@ -3,6 +3,7 @@
 //! - [`nfg`]: Gambit strategic-form files, payoff and outcome dialects.
 //! - [`json`]: JSON normal-form games (n-player and bimatrix forms).
 //! - [`coop_json`]: JSON TU games and weighted voting games.
+//! - [`efg`]: Gambit extensive-form files; [`tree_json`]: game trees as JSON.
 //!
 //! Every parse error is an [`Error::Parse`] carrying the file name and the 1-based line and
 //! column of the offending token or field; failures to read a file are [`Error::Io`]. Files
@@ -20,18 +21,24 @@
 //! when `exact_input` is `true`.
 
 pub mod coop_json;
+pub mod efg;
+mod gambit_lex;
 pub mod json;
+mod json_doc;
 mod json_reader;
 pub mod nfg;
 mod number;
+pub mod tree_json;
 
 pub use coop_json::{parse_coop_json, read_coop, write_tu_json, CoopInput};
+pub use efg::{parse_efg, read_efg, write_efg};
 pub use json::{parse_game_json, parse_game_json_file, write_game_json};
 pub use nfg::{parse_nfg, parse_nfg_file, read_nfg, write_nfg, write_nfg_outcomes};
 pub use number::MAX_NUMBER_LEN;
+pub use tree_json::{parse_tree_json, write_tree_json};
 
 use crate::error::{Error, Result};
-use crate::game::NormalForm;
+use crate::game::{GameTree, NormalForm};
 use ndarray::{ArrayD, Dimension, IxDyn};
 use num_rational::BigRational;
 use std::io::Read as _;
@@ -305,10 +312,12 @@ fn exact_f64(x: f64) -> BigRational {
 }
 
 /// Extensions [`read_game`] accepts.
-pub const GAME_EXTENSIONS: &[&str] = &["nfg", "json"];
+pub const GAME_EXTENSIONS: &[&str] = &["nfg", "json", "efg"];
 
 /// Reads a normal-form game, choosing the format by the file's extension: `.nfg` (Gambit,
-/// either dialect) or `.json` (see [`json`]).
+/// either dialect), `.json` (see [`json`]; a JSON game tree gives its reduced strategic form) or
+/// `.efg` (a Gambit game tree, read as its reduced strategic form,
+/// [`crate::extensive::reduced_strategic_form`]).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for another extension (the message lists the accepted ones);
@@ -330,9 +339,69 @@ pub fn read_game_file(path: &Path) -> Result<GameFile> {
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("nfg") => parse_nfg_file(&read_input(path)?, path),
-        Some("json") => parse_game_json_file(&read_input(path)?, path),
+        Some("json") => {
+            let text = read_input(path)?;
+            if tree_json::is_tree_json(&text) {
+                let t = tree_json::parse_tree_json(&text, path)?;
+                return tree_game_file(&t);
+            }
+            parse_game_json_file(&text, path)
+        }
+        Some("efg") => tree_game_file(&efg::read_efg(path)?),
         _ => Err(Error::invalid_argument(format!(
-            "{}: unknown game format; accepted extensions are .nfg (Gambit) and .json",
+            "{}: unknown game format; accepted extensions are .nfg and .efg (Gambit) and .json",
+            path.display()
+        ))),
+    }
+}
+
+/// The reduced strategic form of a tree as a [`GameFile`]: the tree's payoffs are exact
+/// rationals, so the reduced form's binary64 payoffs are marked exact only as far as the
+/// normal-form readers would (no rounded tokens are recorded here).
+fn tree_game_file(t: &GameTree) -> Result<GameFile> {
+    Ok(GameFile::new(
+        crate::extensive::reduced_strategic_form(t)?.game,
+        InexactPayoffs::default(),
+    ))
+}
+
+/// Reads a text file through [`read_input`] (the tree readers' entry point).
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    read_input(path)
+}
+
+/// Whether a game file holds a tree: a `.efg` file, or a `.json` file whose top-level object
+/// has a `root` (see [`tree_json`]).
+///
+/// # Errors
+/// [`Error::Io`] when a `.json` file cannot be read.
+pub fn is_tree_file(path: &Path) -> Result<bool> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("efg") => Ok(true),
+        Some("json") => Ok(tree_json::is_tree_json(&read_text(path)?)),
+        _ => Ok(false),
+    }
+}
+
+/// Reads a game tree: `.efg` (Gambit) or `.json` (see [`tree_json`]).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for another extension; [`Error::Io`] and [`Error::Parse`] as
+/// the readers.
+pub fn read_tree(path: &Path) -> Result<GameTree> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("efg") => efg::read_efg(path),
+        Some("json") => tree_json::parse_tree_json(&read_text(path)?, path),
+        _ => Err(Error::invalid_argument(format!(
+            "{}: unknown game-tree format; accepted extensions are .efg (Gambit) and .json",
             path.display()
         ))),
     }

@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch. Output formatting lives in [`output`].
 
 mod coop;
+mod extensive;
 mod noncoop;
 pub mod output;
 mod plot;
@@ -26,7 +27,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Solve a treaty model's compiled games (response equilibria, nucleolus, power indices).
     Solve(treaty::SolveArgs),
-    /// Nash equilibria of a normal-form game (.nfg or .json).
+    /// Nash equilibria of a normal-form game (.nfg or .json) or a game tree (.efg).
     Nash(noncoop::NashArgs),
     /// Correlated or coarse correlated equilibrium of a normal-form game (LP).
     Correlated(noncoop::CorrelatedArgs),

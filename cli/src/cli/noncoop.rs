@@ -22,16 +22,31 @@ pub enum Method {
     Enumerate,
     /// Value and optimal strategies of a zero-sum or constant-sum game (two players).
     ZeroSum,
+    /// Game trees: every pure subgame-perfect equilibrium by backward induction (perfect
+    /// information).
+    Spe,
+    /// Game trees: value and optimal behaviour strategies of a two-player zero-sum tree
+    /// (sequence-form LP).
+    SequenceLp,
+    /// Game trees: Lemke's algorithm on the sequence-form LCP (two players; `--runs` covering
+    /// vectors).
+    SequenceLcp,
+    /// Game trees: pure equilibria of the agent form.
+    AgentForm,
 }
 
 impl Method {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Method::Pure => "pure",
             Method::LemkeHowson => "lemke-howson",
             Method::LemkeHowsonAll => "lemke-howson-all",
             Method::Enumerate => "enumerate",
             Method::ZeroSum => "zero-sum",
+            Method::Spe => "spe",
+            Method::SequenceLp => "sequence-lp",
+            Method::SequenceLcp => "sequence-lcp",
+            Method::AgentForm => "agent-form",
         }
     }
 }
@@ -39,11 +54,20 @@ impl Method {
 /// Arguments of `covenant nash`.
 #[derive(Debug, Args)]
 pub struct NashArgs {
-    /// The game: Gambit .nfg (payoff or outcome dialect) or JSON.
+    /// The game: Gambit .nfg (payoff or outcome dialect), a Gambit .efg game tree, or JSON
+    /// (a normal-form game or a tree).
     pub file: PathBuf,
-    /// Method; default: `enumerate` for two-player games, `pure` otherwise.
+    /// Method; default: `enumerate` for two-player games, `pure` otherwise. For trees: `spe`
+    /// with perfect information, else `sequence-lcp` for two players, else `pure` (all pure
+    /// subgame-perfect equilibria by enumeration).
     #[arg(long, value_enum)]
     pub method: Option<Method>,
+    /// `sequence-lcp`: number of covering vectors to run (ones, then seeded random ones).
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
+    /// `sequence-lcp`: seed of the random covering vectors.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
     /// Starting label for `lemke-howson` (0 ≤ K < m+n, default 0; the row player's strategies
     /// first). Only with `--method lemke-howson`.
     #[arg(long)]
@@ -54,12 +78,29 @@ pub struct NashArgs {
 }
 
 #[derive(Serialize)]
-struct EquilibriumJson {
+pub(crate) struct EquilibriumJson {
     strategies: Vec<Vec<f64>>,
     payoffs: Vec<f64>,
     regret: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     exact: Option<Vec<Vec<String>>>,
+}
+
+impl EquilibriumJson {
+    /// The JSON of a profile given by its parts (game trees: one vector per information set).
+    pub(crate) fn new(
+        strategies: Vec<Vec<f64>>,
+        payoffs: Vec<f64>,
+        regret: f64,
+        exact: Option<Vec<Vec<String>>>,
+    ) -> Self {
+        EquilibriumJson {
+            strategies,
+            payoffs,
+            regret,
+            exact,
+        }
+    }
 }
 
 impl From<&Equilibrium> for EquilibriumJson {
@@ -101,6 +142,9 @@ fn two_player(g: &NormalForm, method: Method) -> Result<Bimatrix> {
 
 /// Runs `covenant nash`.
 pub fn nash(args: &NashArgs) -> Result<()> {
+    if covenant::io::is_tree_file(&args.file)? {
+        return super::extensive::nash_tree(args);
+    }
     let file = covenant::io::read_game_file(&args.file)?;
     let (exact_input, rounded) = (file.exact_input(), file.rounded_payoffs());
     let g = file.into_game();
@@ -154,6 +198,12 @@ pub fn nash(args: &NashArgs) -> Result<()> {
             let z = noncoop::solve_zero_sum(&b)?;
             let eq = Equilibrium::certify(&g, vec![z.row.clone(), z.col.clone()])?;
             (vec![eq], false, None)
+        }
+        Method::Spe | Method::SequenceLp | Method::SequenceLcp | Method::AgentForm => {
+            return Err(Error::invalid_argument(format!(
+                "method `{}` needs a game tree (.efg or a JSON tree)",
+                method.name()
+            )))
         }
     };
     match args.format {

@@ -1,0 +1,500 @@
+//! Lemke's algorithm on the sequence-form LCP of a two-player tree (general sum).
+
+use super::sequence::SequenceForm;
+use super::TreeEquilibrium;
+use crate::error::{Error, Result};
+use crate::game::tree::rational_to_f64;
+use crate::game::GameTree;
+use crate::noncoop::Arithmetic;
+use crate::tolerance::Tolerance;
+use num_rational::BigRational;
+use num_traits::{FromPrimitive, Num, Signed, Zero};
+use rand::{Rng, SeedableRng};
+
+/// The covering vector `d` of Lemke's algorithm on the rows of the players' sequences (the rows
+/// of the constraints `Ex = e`, `Fy = f` always use 1). Different covering vectors start
+/// Lemke's path in different directions and can end at different equilibria.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Covering {
+    /// `d = 1` on every row.
+    #[default]
+    Ones,
+    /// Integers drawn uniformly from `1..=1000` by a seeded generator (reproducible).
+    Random(u64),
+    /// Given positive integers, one per sequence of player 1 then player 2.
+    Vector(Vec<u64>),
+}
+
+/// Options of [`sequence_lcp_with`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SequenceLcpOptions {
+    /// The covering vector.
+    pub covering: Covering,
+    /// Pivot cap; 0 means `10_000 + 100·N` for an LCP of dimension `N`.
+    pub max_pivots: usize,
+    /// Floating point with an exact redo (default), or exact throughout.
+    pub arithmetic: Arithmetic,
+}
+
+/// Pivoting arithmetic: `f64` with a tolerance, or exact rationals.
+trait Field: Clone + PartialOrd + Num + Signed + FromPrimitive {
+    fn eps() -> Self;
+    fn int(x: i64) -> Self;
+}
+
+impl Field for f64 {
+    fn eps() -> Self {
+        1e-11
+    }
+    fn int(x: i64) -> Self {
+        x as f64
+    }
+}
+
+impl Field for BigRational {
+    fn eps() -> Self {
+        BigRational::zero()
+    }
+    fn int(x: i64) -> Self {
+        BigRational::from_integer(x.into())
+    }
+}
+
+/// The LCP `w = q + M z + d z0 ≥ 0, z ≥ 0, zᵀw = 0` with `M` sparse by rows.
+struct Lcp<T> {
+    n: usize,
+    /// Rows of `M`: `(column, value)`.
+    m: Vec<Vec<(usize, T)>>,
+    q: Vec<T>,
+    d: Vec<T>,
+    /// Sequence counts and constraint-row counts of the two players.
+    n1: usize,
+    n2: usize,
+}
+
+/// Builds the sequence-form LCP (Koller, Megiddo & von Stengel 1996, section 4):
+/// `z = (x, y, u⁺, u⁻, v⁺, v⁻)` with the free duals `u = u⁻ − u⁺`, `v = v⁻ − v⁺`,
+/// `w_x = Eᵀu − A'y`, `w_y = Fᵀv − B'ᵀx`, `w_{u±} = ±(Ex − e)`, `w_{v±} = ±(Fy − f)` (each
+/// half of an equality is complementary to its own non-negative multiplier), where
+/// `A'`, `B'` are the payoffs shifted so that every leaf pays at most −1 (a constant shift of
+/// all leaves changes no equilibrium, since the leaves' reach probabilities sum to 1).
+fn build<T: Field>(
+    sf: &SequenceForm,
+    entries: &[(usize, usize, T, T, T)],
+    covering: &Covering,
+) -> Result<Lcp<T>> {
+    let [n1, n2] = sf.num_sequences;
+    let e = sf.constraints(0);
+    let f = sf.constraints(1);
+    let (m1, m2) = (e.len(), f.len());
+    let n = n1 + n2 + 2 * m1 + 2 * m2;
+    let (ou, ov) = (n1 + n2, n1 + n2 + 2 * m1);
+    let max = |k: usize| {
+        entries
+            .iter()
+            .filter(|p| p.4 > T::zero())
+            .map(|p| {
+                if k == 0 {
+                    p.2.clone() / p.4.clone()
+                } else {
+                    p.3.clone() / p.4.clone()
+                }
+            })
+            .fold(None::<T>, |m, v| match m {
+                Some(m) if m >= v => Some(m),
+                _ => Some(v),
+            })
+            .unwrap_or_else(T::zero)
+    };
+    // Shift per leaf: u − (max + 1); entry-wise, a − (max + 1)·(chance mass of the pair).
+    let (s1, s2) = (max(0) + T::one(), max(1) + T::one());
+    let mut m: Vec<Vec<(usize, T)>> = vec![Vec::new(); n];
+    for (s, t, a, b, c) in entries {
+        let a = a.clone() - s1.clone() * c.clone();
+        let b = b.clone() - s2.clone() * c.clone();
+        if !a.is_zero() {
+            m[*s].push((n1 + *t, -a));
+        }
+        if !b.is_zero() {
+            m[n1 + *t].push((*s, -b));
+        }
+    }
+    let one = T::one();
+    for (k, row) in e.iter().enumerate() {
+        for &(i, c) in row {
+            let c = T::int(i64::from(c));
+            m[i].push((ou + k, -c.clone()));
+            m[i].push((ou + m1 + k, c.clone()));
+            m[ou + k].push((i, c.clone()));
+            m[ou + m1 + k].push((i, -c));
+        }
+    }
+    for (k, row) in f.iter().enumerate() {
+        for &(j, c) in row {
+            let c = T::int(i64::from(c));
+            m[n1 + j].push((ov + k, -c.clone()));
+            m[n1 + j].push((ov + m2 + k, c.clone()));
+            m[ov + k].push((n1 + j, c.clone()));
+            m[ov + m2 + k].push((n1 + j, -c));
+        }
+    }
+    let mut q = vec![T::zero(); n];
+    q[ou] = -one.clone();
+    q[ou + m1] = one.clone();
+    q[ov] = -one.clone();
+    q[ov + m2] = one.clone();
+    let dx: Vec<u64> = match covering {
+        Covering::Ones => vec![1; n1 + n2],
+        Covering::Random(seed) => {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(*seed);
+            (0..n1 + n2)
+                .map(|_| rng.random_range(1..=1000u64))
+                .collect()
+        }
+        Covering::Vector(v) => {
+            if v.len() != n1 + n2 || v.contains(&0) {
+                return Err(Error::invalid_argument(format!(
+                    "the covering vector needs {} positive entries (one per sequence of each \
+                     player), got {}",
+                    n1 + n2,
+                    v.len()
+                )));
+            }
+            v.clone()
+        }
+    };
+    let mut d: Vec<T> = dx
+        .into_iter()
+        .map(|x| T::int(i64::try_from(x).unwrap_or(i64::MAX)))
+        .collect();
+    d.resize(n, one);
+    Ok(Lcp { n, m, q, d, n1, n2 })
+}
+
+impl Lcp<BigRational> {
+    /// The same LCP with every entry rounded once to the nearest float.
+    fn to_f64(&self) -> Lcp<f64> {
+        let f = rational_to_f64;
+        Lcp {
+            n: self.n,
+            m: self
+                .m
+                .iter()
+                .map(|r| r.iter().map(|(j, v)| (*j, f(v))).collect())
+                .collect(),
+            q: self.q.iter().map(f).collect(),
+            d: self.d.iter().map(f).collect(),
+            n1: self.n1,
+            n2: self.n2,
+        }
+    }
+}
+
+/// Why a pivoting run stopped without a solution.
+enum Stop {
+    Ray,
+    Cap(usize),
+}
+
+/// Lemke's complementary pivoting (Lemke 1965) with the lexicographic minimum-ratio rule, on a
+/// dense tableau over `T`. Returns `(x, y)`, the two realisation plans.
+fn lemke<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<(Vec<T>, Vec<T>), Stop> {
+    let n = lcp.n;
+    let width = 2 * n + 2;
+    let (z0, rhs) = (2 * n, 2 * n + 1);
+    let mut tab = vec![T::zero(); n * width];
+    for i in 0..n {
+        let row = &mut tab[i * width..(i + 1) * width];
+        row[i] = T::one();
+        for (j, v) in &lcp.m[i] {
+            row[n + j] = row[n + j].clone() - v.clone();
+        }
+        row[z0] = -lcp.d[i].clone();
+        row[rhs] = lcp.q[i].clone();
+    }
+    let mut basis: Vec<usize> = (0..n).collect();
+    let eps = T::eps();
+    // z0 enters; the row with the largest −q_i/d_i leaves.
+    let mut r = 0;
+    let mut best: Option<T> = None;
+    for i in 0..n {
+        let qi = tab[i * width + rhs].clone();
+        if qi < T::zero() {
+            let ratio = -qi / lcp.d[i].clone();
+            if best.as_ref().map_or(true, |b| ratio > *b) {
+                best = Some(ratio);
+                r = i;
+            }
+        }
+    }
+    pivot(&mut tab, width, n, r, z0, &mut PivotScratch::default());
+    let mut leaving = basis[r];
+    basis[r] = z0;
+    let mut cand: Vec<usize> = Vec::with_capacity(n);
+    let mut scratch = PivotScratch::default();
+    for _ in 0..cap {
+        // The complement of the variable that just left enters.
+        let c = if leaving < n {
+            leaving + n
+        } else {
+            leaving - n
+        };
+        // Minimum ratio over rows with a positive entry in column c.
+        cand.clear();
+        let mut min: Option<T> = None;
+        for i in 0..n {
+            let a = tab[i * width + c].clone();
+            if a > eps {
+                let ratio = tab[i * width + rhs].clone() / a;
+                match &min {
+                    None => {
+                        min = Some(ratio);
+                        cand.push(i);
+                    }
+                    Some(mv) => {
+                        let diff = ratio.clone() - mv.clone();
+                        if diff.abs() <= eps {
+                            cand.push(i);
+                        } else if ratio < *mv {
+                            min = Some(ratio);
+                            cand.clear();
+                            cand.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        if cand.is_empty() {
+            return Err(Stop::Ray);
+        }
+        let r = if let Some(&i) = cand.iter().find(|&&i| basis[i] == z0) {
+            i
+        } else {
+            // Lexicographic rule: among the tied rows keep those whose entry of the next
+            // column of B⁻¹ (the w columns), divided by the pivot entry, is smallest.
+            let mut k = 0;
+            while cand.len() > 1 && k < n {
+                let ratio = |i: usize| tab[i * width + k].clone() / tab[i * width + c].clone();
+                let mut lo = ratio(cand[0]);
+                for &i in &cand[1..] {
+                    let v = ratio(i);
+                    if v < lo {
+                        lo = v;
+                    }
+                }
+                cand.retain(|&i| (ratio(i) - lo.clone()).abs() <= eps);
+                k += 1;
+            }
+            cand[0]
+        };
+        pivot(&mut tab, width, n, r, c, &mut scratch);
+        leaving = basis[r];
+        basis[r] = c;
+        if leaving == z0 {
+            let mut z = vec![T::zero(); n];
+            for (i, &b) in basis.iter().enumerate() {
+                if (n..2 * n).contains(&b) {
+                    z[b - n] = tab[i * width + rhs].clone();
+                }
+            }
+            let y = z[lcp.n1..lcp.n1 + lcp.n2].to_vec();
+            z.truncate(lcp.n1);
+            return Ok((z, y));
+        }
+    }
+    Err(Stop::Cap(cap))
+}
+
+/// Buffers reused across pivots.
+struct PivotScratch<T> {
+    prow: Vec<T>,
+    nz: Vec<usize>,
+}
+
+impl<T> Default for PivotScratch<T> {
+    fn default() -> Self {
+        PivotScratch {
+            prow: Vec::new(),
+            nz: Vec::new(),
+        }
+    }
+}
+
+/// Gauss–Jordan pivot on `(r, c)`, touching only the pivot row's non-zero columns.
+fn pivot<T: Field>(
+    tab: &mut [T],
+    width: usize,
+    n: usize,
+    r: usize,
+    c: usize,
+    scratch: &mut PivotScratch<T>,
+) {
+    let p = tab[r * width + c].clone();
+    for v in &mut tab[r * width..(r + 1) * width] {
+        if !v.is_zero() {
+            *v = v.clone() / p.clone();
+        }
+    }
+    scratch.prow.clear();
+    scratch
+        .prow
+        .extend_from_slice(&tab[r * width..(r + 1) * width]);
+    scratch.nz.clear();
+    scratch
+        .nz
+        .extend((0..width).filter(|&j| !scratch.prow[j].is_zero()));
+    let (prow, nz) = (&scratch.prow, &scratch.nz);
+    for i in 0..n {
+        if i == r {
+            continue;
+        }
+        let f = tab[i * width + c].clone();
+        if f.is_zero() {
+            continue;
+        }
+        let row = &mut tab[i * width..(i + 1) * width];
+        for &j in nz {
+            row[j] = row[j].clone() - f.clone() * prow[j].clone();
+        }
+        row[c] = T::zero();
+    }
+}
+
+/// One equilibrium of a two-player tree by Lemke's algorithm on the sequence-form LCP, with
+/// the default options (covering vector of ones, floating point with an exact redo).
+///
+/// Koller, Megiddo & von Stengel, "Efficient computation of equilibria for extensive two-person
+/// games", *Games and Economic Behavior* 14 (1996) 247–259: the equilibria of the tree are the
+/// solutions of an LCP whose size is linear in the tree (the sequence form), and Lemke's
+/// algorithm (Lemke 1965), with the lexicographic rule against degeneracy, finds one.
+///
+/// # Returns
+/// An equilibrium in behaviour strategies (uniform at sets its own player never reaches),
+/// certified on the tree by [`super::certify`]. When the float path fails verification (or
+/// stops early), the path is redone in exact rational arithmetic and the result carries the
+/// exact behaviour profile.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] unless the tree has two players; [`Error::InvalidGame`] without
+/// perfect recall; [`Error::IterationLimit`] at the pivot cap; [`Error::Numerical`] if even the
+/// exact path ends on a ray (the theory rules this out).
+///
+/// # Complexity
+/// Each pivot is O(N²) on the dense tableau of dimension `N = sequences + 2·(sets + 2)`; the
+/// number of pivots is small in practice and exponential in the worst case.
+///
+/// # Example
+/// ```
+/// use covenant::game::{GameTree, TreeSpec};
+/// use covenant::extensive::sequence_lcp;
+/// let t = GameTree::new(vec!["A".into(), "B".into()],
+///     TreeSpec::decision(0, "a", vec![
+///         ("Out", TreeSpec::leaf(&[1, 3])),
+///         ("In", TreeSpec::decision(1, "b", vec![
+///             ("Fight", TreeSpec::leaf(&[0, 0])),
+///             ("Yield", TreeSpec::leaf(&[2, 1])),
+///         ])),
+///     ]))?;
+/// let eq = sequence_lcp(&t)?;
+/// assert!(eq.regret < 1e-9);
+/// # Ok::<(), covenant::Error>(())
+/// ```
+pub fn sequence_lcp(t: &GameTree) -> Result<TreeEquilibrium> {
+    sequence_lcp_with(t, &SequenceLcpOptions::default())
+}
+
+/// [`sequence_lcp`] with options (covering vector, pivot cap, arithmetic).
+///
+/// # Errors
+/// As [`sequence_lcp`], and [`Error::InvalidArgument`] for a covering vector of the wrong
+/// length or with a zero entry.
+pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<TreeEquilibrium> {
+    let sf = SequenceForm::new(t)?;
+    // The LCP is built exactly and rounded once: building it in floating point (several
+    // roundings per entry) sent the float path of Kuhn poker with 13 cards to a wrong
+    // solution through near-ties, where the once-rounded entries do not.
+    let exact = build(&sf, &sf.exact_payoffs(t), &opts.covering)?;
+    let lcp = exact.to_f64();
+    let cap = if opts.max_pivots == 0 {
+        10_000 + 100 * lcp.n
+    } else {
+        opts.max_pivots
+    };
+    let scale = t
+        .terminals()
+        .flat_map(|z| t.payoffs(z).to_vec())
+        .fold(1.0f64, |m, v| m.max(v.abs()));
+    if opts.arithmetic == Arithmetic::FloatThenExact {
+        if let Ok((x, y)) = lemke::<f64>(&lcp, cap) {
+            let mut b: Vec<Vec<f64>> = t
+                .infosets()
+                .iter()
+                .map(|s| vec![0.0; s.actions.len()])
+                .collect();
+            let eps = 1e-9;
+            sf.behaviour_from_plan(0, &x, &eps, &mut b);
+            sf.behaviour_from_plan(1, &y, &eps, &mut b);
+            if let Ok(eq) = TreeEquilibrium::certify(t, b) {
+                if eq.regret <= Tolerance::LP.threshold(scale) {
+                    return Ok(eq);
+                }
+            }
+        }
+    }
+    match lemke::<BigRational>(&exact, cap) {
+        Ok((x, y)) => {
+            let mut b: Vec<Vec<BigRational>> = t
+                .infosets()
+                .iter()
+                .map(|s| vec![BigRational::zero(); s.actions.len()])
+                .collect();
+            let zero = BigRational::zero();
+            sf.behaviour_from_plan(0, &x, &zero, &mut b);
+            sf.behaviour_from_plan(1, &y, &zero, &mut b);
+            TreeEquilibrium::certify_exact(t, b)
+        }
+        Err(Stop::Cap(limit)) => Err(Error::IterationLimit {
+            algorithm: "Lemke on the sequence form",
+            limit,
+        }),
+        Err(Stop::Ray) => Err(Error::Numerical {
+            context: "Lemke on the sequence form",
+            message: "the exact path ended on a secondary ray".into(),
+        }),
+    }
+}
+
+/// Equilibria found by Lemke's algorithm from `runs` covering vectors: ones first, then
+/// [`Covering::Random`] with seeds `seed`, `seed + 1`, …; duplicates (equal behaviour up to
+/// [`Tolerance::REPORT`]) are dropped. Not a complete enumeration.
+///
+/// # Errors
+/// As [`sequence_lcp_with`].
+pub fn sequence_lcp_many(t: &GameTree, runs: usize, seed: u64) -> Result<Vec<TreeEquilibrium>> {
+    let mut out: Vec<TreeEquilibrium> = Vec::new();
+    for k in 0..runs {
+        let covering = if k == 0 {
+            Covering::Ones
+        } else {
+            Covering::Random(seed.wrapping_add(k as u64 - 1))
+        };
+        let eq = sequence_lcp_with(
+            t,
+            &SequenceLcpOptions {
+                covering,
+                ..Default::default()
+            },
+        )?;
+        let same = |a: &TreeEquilibrium| {
+            a.behaviour
+                .iter()
+                .flatten()
+                .zip(eq.behaviour.iter().flatten())
+                .all(|(x, y)| Tolerance::REPORT.eq(*x, *y))
+        };
+        if !out.iter().any(same) {
+            out.push(eq);
+        }
+    }
+    Ok(out)
+}
