@@ -22,7 +22,7 @@ from covenant import _covenant
 
 HERE = Path(__file__).resolve().parent
 # participation builds the 2^13 alliance game (~4 s a point): left out of the 1,000 points.
-CONDITIONS = ["deterrence", "equal_rules", "credibility", "burden_sharing", "peaceful_resolution", "liveness"]
+CONDITIONS = ["deterrence", "equal_rules", "credibility", "burden_sharing", "peaceful_settlement", "liveness"]
 
 
 def per_call(f, repeat=7, number=50):
@@ -49,9 +49,9 @@ def main():
         print(f"Rust in-process (criterion): {rust:.1f} us -> ratio {full / rust:.3f}")
 
     grid = {"defaults.reliability": np.round(np.arange(1, 1001) / 1000, 3)}
-    model = "models/nato_1949.toml"
+    model = "models/nato.toml"
     t0 = time.perf_counter()
-    local = cv.sweep(model, grid, conditions=CONDITIONS)
+    local = cv.sweep(model, grid, conditions=CONDITIONS, year=1949)
     t_local = time.perf_counter() - t0
     print(f"1,000-point NATO 1949 sweep in-process: {t_local:.2f} s ({len(local)} rows)")
 
@@ -61,7 +61,7 @@ def main():
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
         t_start = time.perf_counter() - t0
         t0 = time.perf_counter()
-        remote = cv.sweep(model, grid, conditions=CONDITIONS, client=client)
+        remote = cv.sweep(model, grid, conditions=CONDITIONS, year=1949, client=client)
         t_remote = time.perf_counter() - t0
     print(f"same sweep on a 2-worker LocalCluster: {t_remote:.2f} s (+ {t_start:.2f} s cluster start)")
     print("identical rows:", local.equals(remote))

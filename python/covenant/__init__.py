@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
@@ -332,16 +333,43 @@ def read_tu_game(path: PathLike) -> TuGame:
 
 # --------------------------------------------------------------------------- treaties
 
+_SCOPES = ("external", "internal", "all")
+
 
 @dataclass(frozen=True)
 class Verdict:
-    """One condition's verdict: whether it holds, by what margin, and the witness."""
+    """One condition for one scope, as the engine reports it.
+
+    Attributes:
+        id: the condition (``deterrence``, ``participation``, ``equal_rules``,
+            ``credibility``, ``burden_sharing``, ``peaceful_settlement``, ``liveness``).
+        scope: ``"external"`` (non-member aggressors), ``"internal"`` (member aggressors) or
+            ``"all"`` (equal rules, which is unscoped).
+        judged: whether the treaty's kind promises this scope (its verdict counts).
+        verdict: ``"holds"``, ``"fails"`` or ``"unknown"`` (could not be decided; never
+            counted as holding).
+        margin: the slack when it holds, minus the size of the worst violation when it fails,
+            0 when unknown; always finite.
+        probability: P(holds) under the model's prior (with ``samples``), else None.
+        detail: one sentence.
+        witness: where it fails (a dict), or None.
+        figures: figures reported whatever the verdict (voting power, least core, ...), or None.
+    """
 
     id: str
-    holds: bool
+    scope: str
+    judged: bool
+    verdict: str
     margin: float
-    witness: Any
+    probability: Optional[float]
     detail: str
+    witness: Any = field(default=None, repr=False)
+    figures: Any = field(default=None, repr=False)
+
+    @property
+    def holds(self) -> bool:
+        """``verdict == "holds"``."""
+        return self.verdict == "holds"
 
 
 class ReportFrames(NamedTuple):
@@ -351,56 +379,132 @@ class ReportFrames(NamedTuple):
     pairs: Any
 
 
+_PAIR_FLOATS = ["eu", "eu_without", "effect", "win_probability", "p_deterred"]
+_PAIR_COLUMNS = [
+    "aggressor",
+    "target",
+    "scope",
+    "eu",
+    "eu_without",
+    "effect",
+    "win_probability",
+    "deterred",
+    "p_deterred",
+    "beyond_reach",
+    "pledged",
+    "equilibrium_helpers",
+    "enforcement_can_act",
+    "procedures_can_act",
+]
+
+
 @dataclass(frozen=True)
 class Report:
-    """The result of :meth:`Treaty.check`: one :class:`Verdict` per condition, and the
-    deterrence pair table (one dict per aggressor and target: EU, its bracket, win
-    probability, deterred)."""
+    """The result of :meth:`Treaty.check` for one snapshot year.
+
+    Attributes:
+        treaty, year, data_year (year of the capability data, or None), kind
+            (``collective_defense``, ``collective_security`` or ``hybrid``).
+        members: member ids in the snapshot.
+        preponderant: states beyond the system's reach (some member target they could attack
+            profitably even if every pledged helper fought).
+        predicted_reliability: mean share of pledgers who help in equilibrium, or None.
+        samples: Monte Carlo samples behind ``probability`` and ``p_deterred`` (0: none).
+        states: every state id of the model, in model order.
+        conditions: one :class:`Verdict` per condition and scope, in report order.
+        pairs: the scenario table, one dict per (aggressor, member target): ``scope``, ``eu``
+            (with equilibrium help), ``eu_without`` (without the treaty), ``effect``,
+            ``win_probability``, ``deterred``, ``p_deterred`` (with ``samples``),
+            ``beyond_reach``, ``pledged``, ``equilibrium_helpers``, ``enforcement_can_act``,
+            ``procedures_can_act``.
+    """
 
     treaty: str
+    year: int
+    data_year: Optional[int]
+    kind: str
+    members: List[str]
+    preponderant: List[str]
+    predicted_reliability: Optional[float]
+    samples: int
     states: List[str]
     conditions: List[Verdict]
     pairs: List[Dict[str, Any]] = field(repr=False)
 
-    def verdict(self, condition: str) -> Verdict:
-        """The verdict of ``condition`` (KeyError if it was not checked)."""
-        for v in self.conditions:
-            if v.id == condition:
-                return v
-        raise KeyError(condition)
+    def verdict(self, condition: str, scope: Optional[str] = None) -> Verdict:
+        """The :class:`Verdict` of ``condition`` for ``scope``.
+
+        ``scope`` may be left out when the condition was reported for one scope only (equal
+        rules, or a check restricted to one scope). Raises KeyError if it was not checked.
+        """
+        found = [v for v in self.conditions if v.id == condition and scope in (None, v.scope)]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise KeyError(condition if scope is None else f"{condition} ({scope})")
+        scopes = ", ".join(v.scope for v in found)
+        raise KeyError(f"{condition} is reported for the scopes {scopes}: pass scope=")
+
+    def pair(self, aggressor: str, target: str) -> Dict[str, Any]:
+        """The scenario row of ``aggressor`` attacking ``target`` (KeyError if none)."""
+        for p in self.pairs:
+            if p["aggressor"] == aggressor and p["target"] == target:
+                return p
+        raise KeyError(f"{aggressor} -> {target}")
 
     def to_dict(self) -> Dict[str, Any]:
-        """Plain dicts and lists (JSON-serialisable except for ±inf margins)."""
+        """The report as plain dicts and lists (JSON-serialisable)."""
         return {
             "treaty": self.treaty,
+            "year": self.year,
+            "data_year": self.data_year,
+            "kind": self.kind,
+            "members": list(self.members),
+            "preponderant": list(self.preponderant),
+            "predicted_reliability": self.predicted_reliability,
+            "samples": self.samples,
             "states": list(self.states),
             "conditions": [dict(v.__dict__) for v in self.conditions],
             "pairs": [dict(p) for p in self.pairs],
         }
 
     def to_pandas(self) -> ReportFrames:
-        """``(conditions, pairs)`` as pandas DataFrames (needs pandas)."""
+        """``(conditions, pairs)`` as pandas DataFrames (needs pandas).
+
+        ``conditions`` has the columns condition, scope, judged, verdict, margin, probability,
+        detail; ``pairs`` one row per scenario with the columns of :attr:`pairs` (missing
+        numbers, such as ``p_deterred`` without samples, are NaN).
+        """
         pd = _require("pandas", "Report.to_pandas")
         cond = pd.DataFrame(
             {
                 "condition": [v.id for v in self.conditions],
-                "holds": [v.holds for v in self.conditions],
-                "margin": [v.margin for v in self.conditions],
+                "scope": [v.scope for v in self.conditions],
+                "judged": pd.Series([v.judged for v in self.conditions], dtype="bool"),
+                "verdict": [v.verdict for v in self.conditions],
+                "margin": pd.Series([v.margin for v in self.conditions], dtype="float64"),
+                "probability": pd.Series(
+                    [np.nan if v.probability is None else v.probability for v in self.conditions],
+                    dtype="float64",
+                ),
                 "detail": [v.detail for v in self.conditions],
             }
         )
-        cols = ["aggressor", "target", "eu", "eu_lo", "eu_hi", "win_probability", "deterred"]
-        pairs = pd.DataFrame([{k: p[k] for k in cols} for p in self.pairs], columns=cols)
-        for c in ["eu", "eu_lo", "eu_hi", "win_probability"]:
-            pairs[c] = pairs[c].astype("float64")
+        pairs = pd.DataFrame([{k: p.get(k) for k in _PAIR_COLUMNS} for p in self.pairs], columns=_PAIR_COLUMNS)
+        for c in _PAIR_FLOATS:
+            pairs[c] = pd.to_numeric(pairs[c], errors="coerce").astype("float64")
+        for c in ["deterred", "beyond_reach", "enforcement_can_act"]:
+            pairs[c] = pairs[c].astype("bool")
         return ReportFrames(cond, pairs)
 
     def eu_matrix(self) -> np.ndarray:
-        """``M[i, j]`` = expected utility of state i attacking state j (NaN where no pair)."""
+        """``M[i, j]`` = the expected utility of state i attacking state j with equilibrium
+        help (rows and columns in :attr:`states` order; NaN where there is no scenario: the
+        diagonal, non-member targets, scopes not checked). Negative: deterred."""
         idx = {s: k for k, s in enumerate(self.states)}
         m = np.full((len(self.states), len(self.states)), np.nan)
         for p in self.pairs:
-            if p["eu"] is not None:
+            if p.get("eu") is not None:
                 m[idx[p["aggressor"]], idx[p["target"]]] = p["eu"]
         return m
 
@@ -409,30 +513,152 @@ class Report:
         matplotlib Axes (a new figure when ``ax`` is None). Returns the Axes."""
         plt = _require("matplotlib.pyplot", "Report.plot")
         m = self.eu_matrix()
+        n = len(self.states)
         if ax is None:
-            _, ax = plt.subplots(figsize=(1 + 0.5 * len(self.states), 0.8 + 0.5 * len(self.states)))
+            _, ax = plt.subplots(figsize=(1 + 0.5 * n, 0.8 + 0.5 * n))
         finite = m[np.isfinite(m)]
         lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+        lim = lim or 1.0
         im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_xticks(range(len(self.states)), self.states, rotation=90)
-        ax.set_yticks(range(len(self.states)), self.states)
+        ax.set_xticks(range(n), self.states, rotation=90)
+        ax.set_yticks(range(n), self.states)
         ax.set_xlabel("target")
         ax.set_ylabel("aggressor")
-        ax.set_title(f"{self.treaty}\nEU of aggression (blue: deterred)")
+        ax.set_title(f"{self.treaty} ({self.year})\nEU of aggression (blue: deterred)")
         ax.figure.colorbar(im, ax=ax, label="EU")
         return ax
 
 
+def _report(raw: Mapping[str, Any]) -> Report:
+    verdicts = [
+        Verdict(
+            id=c["id"],
+            scope=c["scope"],
+            judged=bool(c["judged"]),
+            verdict=c["verdict"],
+            margin=float(c["margin"]),
+            probability=None if c.get("probability") is None else float(c["probability"]),
+            detail=c["detail"],
+            witness=c.get("witness"),
+            figures=c.get("figures"),
+        )
+        for c in raw["conditions"]
+    ]
+    return Report(
+        treaty=raw["treaty"],
+        year=int(raw["year"]),
+        data_year=raw.get("data_year"),
+        kind=raw["kind"],
+        members=list(raw["members"]),
+        preponderant=list(raw["preponderant"]),
+        predicted_reliability=raw.get("predicted_reliability"),
+        samples=int(raw["samples"]),
+        states=list(raw["states"]),
+        conditions=verdicts,
+        pairs=list(raw.get("pairs") or []),
+    )
+
+
+def _conditions(conditions: Optional[Union[str, Sequence[str]]]) -> List[str]:
+    if conditions is None:
+        return []
+    if isinstance(conditions, str):
+        return [conditions]
+    return [str(c) for c in conditions]
+
+
+def _scope(scope: str) -> str:
+    if scope not in _SCOPES:
+        raise InvalidArgumentError(
+            f"invalid argument: unknown scope `{scope}`: expected external, internal or all"
+        )
+    return scope
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(k: Any, path: str) -> str:
+    if not isinstance(k, str):
+        raise InvalidArgumentError(f"invalid argument: the treaty dict has a key {k!r} at `{path}` that is not a string")
+    return k if _BARE_KEY.match(k) else _toml_string(k)
+
+
+def _toml_string(s: str) -> str:
+    # JSON escapes are TOML basic-string escapes; DEL is the one control character JSON leaves.
+    return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def _toml_value(v: Any, path: str) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not np.isfinite(v):
+            raise InvalidArgumentError(f"invalid argument: the treaty dict has a non-finite number at `{path}`: {v}")
+        return repr(v)
+    if isinstance(v, str):
+        return _toml_string(v)
+    if isinstance(v, Mapping):
+        items = ", ".join(f"{_toml_key(k, path)} = {_toml_value(x, f'{path}.{k}')}" for k, x in v.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "[" + ", ".join(_toml_value(x, f"{path}[{i}]") for i, x in enumerate(v)) + "]"
+    raise InvalidArgumentError(
+        f"invalid argument: the treaty dict has a {type(v).__name__} at `{path}`: "
+        "values must be numbers, booleans, strings, lists or dicts"
+    )
+
+
+def _is_table_array(v: Any) -> bool:
+    return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(x, Mapping) for x in v)
+
+
+def _toml_text(model: Mapping[str, Any]) -> str:
+    """A model dict as TOML text, keys in the dict's order (tables after the plain keys)."""
+    if not isinstance(model, Mapping):
+        raise InvalidArgumentError("invalid argument: a treaty dict must map section names to tables")
+    lines: List[str] = []
+
+    def emit(table: Mapping[str, Any], prefix: List[str]) -> None:
+        dotted = ".".join(prefix)
+        for k, v in table.items():
+            if not (isinstance(v, Mapping) or _is_table_array(v)):
+                lines.append(f"{_toml_key(k, dotted)} = {_toml_value(v, f'{dotted}.{k}'.lstrip('.'))}")
+        for k, v in table.items():
+            name = prefix + [_toml_key(k, dotted)]
+            if isinstance(v, Mapping):
+                lines.extend(["", f"[{'.'.join(name)}]"])
+                emit(v, name)
+            elif _is_table_array(v):
+                for item in v:
+                    lines.extend(["", f"[[{'.'.join(name)}]]"])
+                    emit(item, name)
+
+    emit(model, [])
+    return "\n".join(lines) + "\n"
+
+
 class Treaty:
-    """A treaty model (the TOML schema of ``models/TEMPLATE.toml``).
+    """A treaty model (format 2, the TOML schema of ``models/TEMPLATE.toml``): static clauses
+    and one snapshot per year.
 
     >>> import covenant as cv
     >>> t = cv.Treaty.from_dict({
-    ...     "treaty": {"name": "Pact"},
-    ...     "states": [{"id": "A", "capability": 0.3}, {"id": "B", "capability": 0.3},
-    ...                {"id": "Z", "capability": 0.2, "member": False}],
-    ...     "obligations": [{"kind": "defense"}]})
-    >>> t.check(["deterrence"]).verdict("deterrence").holds
+    ...     "treaty": {"name": "Pact", "kind": "collective_defense"},
+    ...     "states": [{"id": "AAA"}, {"id": "BBB"}, {"id": "ZZZ"}],
+    ...     "obligations": [{"kind": "defense"}],
+    ...     "snapshots": [{"year": 2000, "members": ["AAA", "BBB"],
+    ...                    "capability": {"AAA": 0.3, "BBB": 0.2, "ZZZ": 0.4}}]})
+    >>> t.years
+    [2000]
+    >>> r = t.check(["deterrence"], scope="external")
+    >>> r.verdict("deterrence").verdict
+    'holds'
+    >>> r.pair("ZZZ", "AAA")["deterred"]       # ZZZ 0.4 against AAA 0.3 helped by BBB 0.2
     True
     """
 
@@ -451,16 +677,25 @@ class Treaty:
 
     @classmethod
     def from_dict(cls, model: Mapping[str, Any], origin: str = "<dict>") -> "Treaty":
-        """Builds a model from a dict with the TOML file's structure."""
-        return cls(_native.Treaty.from_json(json.dumps(model), origin))
+        """Builds a model from a dict with the TOML file's structure (e.g. ``tomllib.load`` of
+        a model file). Key order is kept: the states of a snapshot's ``capability`` table are
+        indexed in the order given, as in a file."""
+        return cls(_native.Treaty.from_toml(_toml_text(model), origin))
 
     @property
     def name(self) -> str:
+        """The treaty's name."""
         return self._t.name
 
     @property
     def states(self) -> List[str]:
+        """Every state id of the model, in model order."""
         return self._t.states
+
+    @property
+    def years(self) -> List[int]:
+        """The snapshot years, ascending."""
+        return self._t.years
 
     @property
     def text(self) -> str:
@@ -475,30 +710,35 @@ class Treaty:
         scope: str = "all",
         samples: int = 0,
         seed: int = 0,
-        resolution: Optional[int] = None,
     ) -> Report:
-        """Checks the collective-security conditions (all when ``conditions`` is None).
+        """Checks the collective-security conditions of one snapshot.
 
-        ``year``, ``scope`` and ``samples``/``seed`` name the snapshot, the aggressor scope and
-        Monte Carlo sampling of the treaty layer's next schema; this build checks the model as
-        written, over all aggressors, exactly: other values raise InvalidArgumentError rather
-        than being ignored. ``resolution`` is the deterrence DP's capability units.
+        Args:
+            conditions: condition ids (all seven when None); ``peaceful_resolution`` is
+                accepted for ``peaceful_settlement``.
+            year: the snapshot year (None: the latest); a year without a snapshot raises
+                InvalidArgumentError naming the years there are.
+            scope: ``"external"`` (non-member aggressors), ``"internal"`` (member
+                aggressors) or ``"all"`` (both).
+            samples: Monte Carlo draws under the model's ``[prior]`` (0: none); they add
+                ``probability`` to deterrence, credibility, liveness and peaceful settlement
+                and ``p_deterred`` to every pair.
+            seed: seed of the draws (the same seed gives the same probabilities).
+
+        Returns:
+            A :class:`Report`, always with the scenario table (``pairs``).
         """
-        if year is not None or scope != "all" or samples != 0:
+        if isinstance(conditions, int) and not isinstance(conditions, bool):
+            raise TypeError("Treaty.check: the first argument is the conditions; pass year=...")
+        if int(samples) < 0 or int(seed) < 0:
             raise InvalidArgumentError(
-                "invalid argument: this build checks the model as written (year=None), over all "
-                "aggressors (scope='all'), exactly (samples=0)"
+                f"invalid argument: samples and seed must be non-negative, got {samples} and {seed}"
             )
-        text, margins = self._t.check_json(list(conditions or []), resolution)
-        raw = json.loads(text)
-        verdicts = [
-            Verdict(c["id"], bool(c["holds"]), float(m), c.get("witness"), c["detail"])
-            for c, m in zip(raw["conditions"], margins)
-        ]
-        return Report(raw["treaty"], raw["states"], verdicts, raw["pairs"])
+        text = self._t.check_json(_conditions(conditions), year, _scope(scope), int(samples), int(seed))
+        return _report(json.loads(text))
 
     def __repr__(self) -> str:
-        return f"Treaty({self.name!r}, {len(self.states)} states)"
+        return f"Treaty({self.name!r}, {len(self.states)} states, years {self.years})"
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -529,9 +769,11 @@ def _run_chunk(
     stop: int,
     conditions: List[str],
     pairs: bool,
+    year: Optional[int] = None,
+    scope: str = "all",
 ) -> Dict[str, Any]:
     """One slice of a sweep; module-level so Dask can ship it to workers by name."""
-    return _native.sweep_chunk(text, origin, axes, start, stop, conditions, pairs)
+    return _native.sweep_chunk(text, origin, axes, start, stop, conditions, pairs, year, scope)
 
 
 def _frame(chunks: List[Dict[str, Any]], pairs: bool) -> Any:
@@ -553,6 +795,8 @@ def _frame(chunks: List[Dict[str, Any]], pairs: bool) -> Any:
             cols[r].extend(c[r])
     df = pd.DataFrame(cols)
     df["margin"] = df["margin"].astype("float64")
+    if pairs:
+        df["win_probability"] = pd.to_numeric(df["win_probability"], errors="coerce").astype("float64")
     df.attrs["parameters"] = names
     return df
 
@@ -563,6 +807,8 @@ def sweep(
     *,
     conditions: Optional[Sequence[str]] = None,
     pairs: bool = False,
+    year: Optional[int] = None,
+    scope: str = "all",
     client: Any = None,
     chunks: Optional[int] = None,
 ) -> Any:
@@ -571,22 +817,29 @@ def sweep(
     Args:
         model: a model file or a :class:`Treaty`.
         grid: ``{dotted path: values}``; paths as in ``covenant sweep --set``:
-            ``"defaults.reliability"``, ``"states.USA.capability"`` (array elements by id).
-            The grid is the Cartesian product, the last path varying fastest.
+            ``"defaults.reliability"``, ``"states.USA.reliability"`` (array elements by id),
+            ``"snapshots.0.capability.USA"`` (array elements by index). The grid is the
+            Cartesian product, the last path varying fastest.
         conditions: condition ids to check (all when None).
-        pairs: add one row per (aggressor, target) deterrence pair.
+        pairs: add one row per attack scenario (aggressor, member target).
+        year: the snapshot checked at every point (None: the latest).
+        scope: ``"external"``, ``"internal"`` or ``"all"`` (both).
         client: a ``dask.distributed.Client``; the grid is split into ``chunks`` slices run on
             its workers (the same rows, in the same order, as in-process). None runs in this
             process on all cores.
         chunks: number of slices for ``client`` (default: 4 per worker thread).
 
     Returns:
-        Columns ``point``, one per grid path, ``condition``, ``scope``, ``verdict``,
-        ``margin`` (and ``aggressor``, ``target``, ``win_probability`` with ``pairs``).
+        Columns ``point``, one per grid path, ``condition``, ``scope`` (``external``,
+        ``internal``, ``all``; ``pair`` on scenario rows), ``verdict`` (``holds``, ``fails``,
+        ``unknown``), ``margin`` (``-EU`` on scenario rows), and with ``pairs`` also
+        ``aggressor``, ``target``, ``win_probability``.
 
     >>> import covenant as cv
     >>> df = cv.sweep("models/anzus.toml", {"defaults.reliability": [0.5, 1.0]},
-    ...               conditions=["deterrence"])            # doctest: +SKIP
+    ...               conditions=["deterrence"], scope="external")
+    >>> df[["defaults.reliability", "condition", "scope", "verdict"]].values.tolist()
+    [[0.5, 'deterrence', 'external', 'fails'], [1.0, 'deterrence', 'external', 'holds']]
     """
     if isinstance(model, Treaty):
         text, origin = model.text, str(model._t.origin)
@@ -598,10 +851,12 @@ def sweep(
         except FileNotFoundError as e:
             raise FileNotFoundError(f"{origin}: {e.strerror}") from e
     axes = _axes(grid)
-    conds = list(conditions or [])
+    conds = _conditions(conditions)
+    scope = _scope(scope)
+    year = None if year is None else int(year)
     total = _native.grid_len(axes)
     if client is None:
-        return _frame([_run_chunk(text, origin, axes, 0, total, conds, pairs)], pairs)
+        return _frame([_run_chunk(text, origin, axes, 0, total, conds, pairs, year, scope)], pairs)
     if chunks is None:
         threads = sum(client.nthreads().values()) or 1
         chunks = 4 * threads
@@ -616,24 +871,29 @@ def sweep(
         [b[1] for b in bounds],
         [conds] * chunks,
         [pairs] * chunks,
+        [year] * chunks,
+        [scope] * chunks,
         pure=False,
     )
     return _frame(client.gather(futures), pairs)
 
 
 def plot_sweep(df: Any, x: Optional[str] = None, ax: Any = None) -> Any:
-    """Margin of each condition against a swept parameter (filled markers: holds, hollow:
-    fails); ``x`` defaults to the first parameter. Returns the matplotlib Axes."""
+    """Margin of each condition (and scope) against a swept parameter (filled markers: holds,
+    hollow: fails or unknown); ``x`` defaults to the first parameter. Scenario rows are left
+    out. Returns the matplotlib Axes; lines are labelled ``condition (scope)``, or
+    ``condition`` for unscoped ones."""
     plt = _require("matplotlib.pyplot", "plot_sweep")
     params = df.attrs.get("parameters") or []
     x = x or (params[0] if params else "point")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5))
-    rows = df[df["scope"] == "all"]
-    for k, (cond, g) in enumerate(rows.groupby("condition", sort=False)):
+    rows = df[df["scope"] != "pair"]
+    for k, ((cond, scope), g) in enumerate(rows.groupby(["condition", "scope"], sort=False)):
         g = g.sort_values(x)
         color = f"C{k % 10}"
-        ax.plot(g[x], g["margin"], color=color, label=cond)
+        label = cond if scope == "all" else f"{cond} ({scope})"
+        ax.plot(g[x], g["margin"], color=color, label=label)
         holds = g["verdict"] == "holds"
         ax.scatter(g[x][holds], g["margin"][holds], color=color, zorder=3)
         ax.scatter(g[x][~holds], g["margin"][~holds], facecolors="none", edgecolors=color, zorder=3)

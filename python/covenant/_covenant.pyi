@@ -45,6 +45,8 @@ def sweep_chunk(
     stop: int,
     conditions: Sequence[str] = ...,
     pairs: bool = False,
+    year: Optional[int] = None,
+    scope: str = "all",
 ) -> Dict[str, Any]: ...
 
 class TuGame:
@@ -95,4 +97,16 @@ class Treaty:
     def text(self) -> str: ...
     @property
     def origin(self) -> str: ...
-    def check_json(self, conditions: Sequence[str] = ..., resolution: Optional[int] = None) -> Tuple[str, List[float]]: ...
+    @property
+    def years(self) -> List[int]: ...
+    def check_json(
+        self,
+        conditions: Sequence[str] = ...,
+        year: Optional[int] = None,
+        scope: str = "all",
+        samples: int = 0,
+        seed: int = 0,
+    ) -> str:
+        """The report of one snapshot as JSON text (the library's Report with its pair table,
+        plus "states"); scope is "external", "internal" or "all"."""
+        ...

@@ -11,7 +11,7 @@ use covenant::coop;
 use covenant::game::{Bimatrix, Coalition, NormalForm, TuGame as CoreTuGame, WeightedVoting};
 use covenant::noncoop::{self, CeKind, CeObjective, Equilibrium};
 use covenant::sweep::{self, Axis, Grid, SweepOptions};
-use covenant::treaty::{self, CheckOptions, ConditionId, Treaty as CoreTreaty};
+use covenant::treaty::{self, CheckOptions, ConditionId, Scope, Treaty as CoreTreaty};
 use covenant::Error;
 use num_rational::BigRational;
 use numpy::{PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
@@ -717,53 +717,43 @@ impl Treaty {
         self.origin.clone()
     }
 
-    /// Checks conditions (all when empty); returns the report as JSON text with the
-    /// deterrence pair table under "pairs", and the margins as floats (JSON has no ±inf).
-    #[pyo3(signature = (conditions=Vec::new(), resolution=None))]
+    /// The snapshot years, ascending.
+    #[getter]
+    fn years(&self) -> Vec<i32> {
+        self.t.years()
+    }
+
+    /// Checks the conditions (all when empty) of one snapshot (`year`; None: the latest) for
+    /// `scope` ("external", "internal" or "all"), with `samples` Monte Carlo draws under the
+    /// model's prior (`seed`). Returns the report as JSON text (the library's `Report` with its
+    /// pair table, plus "states": the model's state ids in order).
+    #[pyo3(signature = (conditions=Vec::new(), year=None, scope="all", samples=0, seed=0))]
     fn check_json(
         &self,
         py: Python<'_>,
         conditions: Vec<String>,
-        resolution: Option<usize>,
-    ) -> PyResult<(String, Vec<f64>)> {
-        let which = conditions
-            .iter()
-            .map(|c| c.parse::<ConditionId>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(to_py)?;
-        let mut opts = CheckOptions::default();
-        if let Some(r) = resolution {
-            opts.resolution = r;
-        }
+        year: Option<i32>,
+        scope: &str,
+        samples: usize,
+        seed: u64,
+    ) -> PyResult<String> {
+        let opts = CheckOptions {
+            year,
+            scope: scope_of(scope)?,
+            conditions: condition_ids(&conditions)?,
+            pairs: true,
+            samples,
+            seed,
+        };
         py.detach(|| {
-            let report = treaty::check_with(&self.t, &which, opts)?;
-            let pairs = treaty::deterrence_pairs(&self.t, opts)?;
-            let ids: Vec<&str> = self.t.states.iter().map(|s| s.id.as_str()).collect();
-            let pairs: Vec<serde_json::Value> = pairs
-                .iter()
-                .map(|p| {
-                    serde_json::json!({
-                        "aggressor": ids[p.aggressor],
-                        "target": ids[p.target],
-                        "eu": finite(p.eu),
-                        "eu_lo": finite(p.eu_lo),
-                        "eu_hi": finite(p.eu_hi),
-                        "win_probability": finite(p.win_probability),
-                        "deterred": p.deterred(),
-                        "sanction": finite(p.sanction),
-                        "responders": p.responders.iter().map(|(k, r)| (ids[*k], *r)).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
+            let report = treaty::check(&self.t, &opts)?;
             let mut v = serde_json::to_value(&report).map_err(|e| Error::Numerical {
                 context: "report",
                 message: e.to_string(),
             })?;
-            v["pairs"] = serde_json::Value::Array(pairs);
+            let ids: Vec<&str> = self.t.states.iter().map(|s| s.id.as_str()).collect();
             v["states"] = serde_json::json!(ids);
-            // JSON has no ±inf (serde_json writes null): the margins travel beside it.
-            let margins: Vec<f64> = report.conditions.iter().map(|c| c.margin).collect();
-            Ok::<_, Error>((v.to_string(), margins))
+            Ok::<_, Error>(v.to_string())
         })
         .map_err(to_py)
     }
@@ -773,8 +763,23 @@ impl Treaty {
     }
 }
 
-fn finite(x: f64) -> Option<f64> {
-    x.is_finite().then_some(x)
+/// `"external"`, `"internal"` or `"all"` (both scopes).
+fn scope_of(scope: &str) -> PyResult<Option<Scope>> {
+    match scope {
+        "all" => Ok(None),
+        "external" => Ok(Some(Scope::External)),
+        "internal" => Ok(Some(Scope::Internal)),
+        other => Err(invalid(format!(
+            "unknown scope `{other}`: expected external, internal or all"
+        ))),
+    }
+}
+
+fn condition_ids(conditions: &[String]) -> PyResult<Vec<ConditionId>> {
+    conditions
+        .iter()
+        .map(|c| ConditionId::parse(c).map_err(invalid))
+        .collect()
 }
 
 fn toml_value(v: &Bound<'_, PyAny>, path: &str) -> PyResult<toml::Value> {
@@ -822,9 +827,11 @@ fn grid_len(axes: &Bound<'_, PyList>) -> PyResult<usize> {
     Ok(grid_of(axes)?.len())
 }
 
-/// Runs points `start..stop` of a sweep over model text; returns the rows column by column.
+/// Runs points `start..stop` of a sweep over model text, checking `conditions` (all when
+/// empty) of snapshot `year` (None: the latest) for `scope`, with one row per attack scenario
+/// when `pairs`; returns the rows column by column.
 #[pyfunction]
-#[pyo3(signature = (text, origin, axes, start, stop, conditions=Vec::new(), pairs=false))]
+#[pyo3(signature = (text, origin, axes, start, stop, conditions=Vec::new(), pairs=false, year=None, scope="all"))]
 #[allow(clippy::too_many_arguments)]
 fn sweep_chunk<'py>(
     py: Python<'py>,
@@ -835,17 +842,18 @@ fn sweep_chunk<'py>(
     stop: usize,
     conditions: Vec<String>,
     pairs: bool,
+    year: Option<i32>,
+    scope: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let grid = grid_of(axes)?;
-    let conditions = conditions
-        .iter()
-        .map(|c| c.parse::<ConditionId>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(to_py)?;
     let opts = SweepOptions {
-        conditions,
-        pairs,
-        ..Default::default()
+        check: CheckOptions {
+            year,
+            scope: scope_of(scope)?,
+            conditions: condition_ids(&conditions)?,
+            pairs,
+            ..Default::default()
+        },
     };
     let rows = py
         .detach(|| sweep::sweep_text(&text, &origin, &grid, start..stop, &opts))
