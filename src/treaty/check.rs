@@ -123,9 +123,12 @@ pub fn check(treaty: &Treaty, opts: &CheckOptions) -> Result<Report> {
     preponderant.sort_by(|&x, &y| sys.cap[y].total_cmp(&sys.cap[x]).then(x.cmp(&y)));
     preponderant.dedup();
     let summary = credibility_summary(a.scenarios.iter());
-    let pairs = opts
-        .pairs
-        .then(|| pair_rows(&sys, &a, p_deterred.as_deref()));
+    let scopes = opts.scopes();
+    let pairs = opts.pairs.then(|| {
+        let mut rows = pair_rows(&sys, &a, p_deterred.as_deref());
+        rows.retain(|r| scopes.contains(&r.scope));
+        rows
+    });
     Ok(Report {
         treaty: treaty.name.clone(),
         year: sys.year(),
