@@ -1178,3 +1178,13 @@ proptest! {
         }
     }
 }
+
+/// Found by the fuzz harness: a payoff of more than 19 digits overflowed the fast number path's
+/// accumulator (a panic in debug builds) before the digit count sent it to the general path.
+#[test]
+fn a_thirty_digit_payoff_takes_the_general_path_without_overflow() {
+    let text = "NFG 1 R \"\" { \"1\" \"2\" } { 1 1 }\n123456789012345678901234567890 -1\n";
+    let g = covenant::io::parse_nfg(text, std::path::Path::new("long.nfg")).unwrap();
+    assert_eq!(g.payoff(0, &[0, 0]), 1.2345678901234568e29);
+    assert_eq!(g.payoff(1, &[0, 0]), -1.0);
+}

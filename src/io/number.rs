@@ -177,7 +177,7 @@ pub(crate) fn fast_number(b: &[u8], start: usize) -> Option<(Num, usize)> {
         if d > 9 {
             break;
         }
-        mant = mant * 10 + u64::from(d);
+        mant = mant.wrapping_mul(10).wrapping_add(u64::from(d)); // > 15 digits is refused below
         i += 1;
     }
     let int_digits = i - first;
