@@ -67,10 +67,10 @@ impl Scenario {
 pub struct Analysis {
     /// Every scenario, by aggressor then target.
     pub scenarios: Vec<Scenario>,
-    /// Reneging cost `R_k` of every state.
-    pub reneging_cost: Vec<f64>,
-    /// Value of membership `M_k` (0 for non-members).
-    pub membership_value: Vec<f64>,
+    /// Reneging cost `R_k` of every state, per scope (`[external, internal]`).
+    pub reneging_cost: Vec<[f64; 2]>,
+    /// Value of membership `M_k` per scope (`[external, internal]`; 0 for non-members).
+    pub membership_value: Vec<[f64; 2]>,
     /// `can_act[i][p]`: procedure `p` can act against aggressor `i`.
     pub can_act: Vec<Vec<bool>>,
 }
@@ -129,6 +129,13 @@ fn stakes_of(sys: &System, i: usize, j: usize, sanction: f64) -> Stakes {
     }
 }
 
+fn scope_index(s: Scope) -> usize {
+    match s {
+        Scope::External => 0,
+        Scope::Internal => 1,
+    }
+}
+
 /// Runs every scenario of the system.
 pub fn analyse(sys: &System) -> Analysis {
     analyse_with(sys, true)
@@ -146,16 +153,18 @@ pub fn analyse_with(sys: &System, point: bool) -> Analysis {
                 .collect()
         })
         .collect();
-    // Value of membership: the largest drop in k's defeat probability against any single
-    // aggressor that the treaty's (gated) pledges bring, in mean field.
-    let membership_value: Vec<f64> = (0..n)
+    // Value of membership, per scope: the largest drop in k's defeat probability against any
+    // single aggressor of that scope that the treaty's (gated) pledges bring, in mean field. A
+    // pledger's reputation in a scenario is measured against protection of the same scope, so
+    // adding an outsider never changes an internal verdict.
+    let membership_value: Vec<[f64; 2]> = (0..n)
         .into_par_iter()
         .map(|k| {
             if !sys.member[k] {
-                return 0.0;
+                return [0.0, 0.0];
             }
             let mut buf = Vec::new();
-            let mut best: f64 = 0.0;
+            let mut best = [0.0f64; 2];
             for i in (0..n).filter(|&i| i != k) {
                 pledged(sys, &pl, i, k, &mut buf);
                 let help: f64 = buf
@@ -165,15 +174,19 @@ pub fn analyse_with(sys: &System, point: bool) -> Analysis {
                     .sum();
                 let a = sys.proj(i, k);
                 let t = sys.proj(k, k);
-                best = best.max(win_probability(a, t, 0.0) - win_probability(a, t, help));
+                let s = scope_index(sys.scope_of(i));
+                best[s] = best[s].max(win_probability(a, t, 0.0) - win_probability(a, t, help));
             }
-            sys.value[k] * best
+            [sys.value[k] * best[0], sys.value[k] * best[1]]
         })
         .collect();
     let on_defectors: f64 = sys.sanctions.iter().map(|s| s.on_defectors).sum();
     let delta = sys.treaty.defaults.reputation;
-    let reneging_cost: Vec<f64> = (0..n)
-        .map(|k| sys.audience[k] + delta * membership_value[k] + on_defectors)
+    let reneging_cost: Vec<[f64; 2]> = (0..n)
+        .map(|k| {
+            let r = |s: usize| sys.audience[k] + delta * membership_value[k][s] + on_defectors;
+            [r(0), r(1)]
+        })
         .collect();
     let help = sys.treaty.war.help;
     let scenarios: Vec<Scenario> = (0..n)
@@ -217,7 +230,7 @@ pub fn analyse_with(sys: &System, point: bool) -> Analysis {
                             capability: sys.proj(k, j),
                             stake: sys.stake(k, j),
                             war_cost: sys.war_cost[k],
-                            reneging_cost: reneging_cost[k],
+                            reneging_cost: reneging_cost[k][scope_index(sys.scope_of(i))],
                         })
                         .collect(),
                 );
@@ -292,7 +305,7 @@ pub fn response_game(sys: &System, a: &Analysis, s: &Scenario) -> ResponseGame {
                 capability: sys.proj(k, j),
                 stake: sys.stake(k, j),
                 war_cost: sys.war_cost[k],
-                reneging_cost: a.reneging_cost[k],
+                reneging_cost: a.reneging_cost[k][scope_index(s.scope)],
             })
             .collect(),
     )
