@@ -76,7 +76,7 @@ impl AllianceGame {
     fn pi_bar(&self, j: usize, help: f64) -> f64 {
         self.threats[j]
             .iter()
-            .map(|&a| a / (a + self.own[j] + help))
+            .map(|&a| super::war::win_probability(a, self.own[j], help))
             .fold(0.0, f64::max)
     }
 

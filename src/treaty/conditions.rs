@@ -4,7 +4,7 @@
 use super::alliance::AllianceGame;
 use super::analysis::{Analysis, Scenario};
 use super::model::{Award, ObligationKind, Power, Scope};
-use super::procedures::{blocking_coalitions, can_act, BlockKind};
+use super::procedures::{blocking_coalitions, can_act, needed, BlockKind};
 use super::report::*;
 use super::system::{RuleR, System};
 use super::war::win_probability;
@@ -484,17 +484,11 @@ fn procedure_game(sys: &System, p: usize) -> Option<WeightedVoting> {
     if n == 0 {
         return None;
     }
-    let (weights, quota): (Vec<u64>, u64) = match &pr.rule {
-        RuleR::Unanimity | RuleR::Consensus => (vec![1; n], n as u64),
-        RuleR::Majority { threshold, quota } => (
-            vec![1; n],
-            quota.unwrap_or_else(|| {
-                ((threshold.unwrap_or(0.5) * n as f64) - 1e-9)
-                    .ceil()
-                    .max(1.0) as u64
-            }),
-        ),
-        RuleR::Weighted { quota, weights } => (weights.clone(), *quota),
+    // The quota the vote-counting uses when every body member votes (one rule for both).
+    let quota = needed(sys, p, &pr.body);
+    let weights = match &pr.rule {
+        RuleR::Weighted { weights, .. } => weights.clone(),
+        _ => vec![1; n],
     };
     let veto: Vec<usize> = pr
         .veto

@@ -57,7 +57,7 @@ fn vote(sys: &System, p: usize, aggressor: usize) -> Vote {
 }
 
 /// Votes (or weight) needed to carry a decision of procedure `p` with `voting` body positions.
-fn needed(sys: &System, p: usize, voting: &[usize]) -> u64 {
+pub(crate) fn needed(sys: &System, p: usize, voting: &[usize]) -> u64 {
     let pr = &sys.procedures[p];
     match &pr.rule {
         RuleR::Unanimity | RuleR::Consensus => voting.len() as u64,
