@@ -666,7 +666,7 @@ pub fn alliance_game(
     let mut cost = vec![vec![0.0; m]; m];
     for s in a.scenarios.iter().filter(|s| s.scope == scope) {
         let Some(j) = pos(s.target) else { continue };
-        threats[j].push(sys.proj(s.aggressor, s.target));
+        threats[j].push((s.aggressor, sys.proj(s.aggressor, s.target)));
         for &(k, rho) in &s.pledged {
             if let Some(q) = pos(k) {
                 help[j][q] = f64::max(help[j][q], rho * sys.proj(k, s.target));
