@@ -160,3 +160,53 @@ fn written_efg_is_exact() {
     assert!(text.contains("\"JQ\" 1/6"), "{text}");
     assert!(text.starts_with("EFG 2 R \"Kuhn poker\" { \"Player 1\" \"Player 2\" }"));
 }
+
+#[test]
+fn json_trees_refuse_duplicate_keys_unknown_and_misplaced_fields_at_their_position() {
+    let cases = [
+        // (text, line, message fragment)
+        (
+            "{\"players\": [\"A\"],\n \"players\": [\"B\"], \"root\": {\"payoffs\": [1]}}",
+            2,
+            "duplicate key \"players\"",
+        ),
+        (
+            "{\"players\": [\"A\"],\n \"root\": {\"payoffs\": [1], \"colour\": 1}}",
+            2,
+            "unknown field \"colour\"",
+        ),
+        (
+            "{\"players\": [\"A\"],\n \"root\": {\"payoffs\": [1], \"player\": 0}}",
+            2,
+            "a terminal node has no `player`",
+        ),
+        (
+            "{\"players\": [\"A\"], \"root\":\n {\"chance\": [{\"action\": \"h\", \"child\": {\"payoffs\": [1]}}]}}",
+            2,
+            "needs `probability`",
+        ),
+        (
+            "{\"players\": [\"A\"], \"root\": {\"payoffs\":\n [\"1/0\"]}}",
+            2,
+            "divides by zero",
+        ),
+    ];
+    for (text, line, why) in cases {
+        let e = parse_tree_json(text, Path::new("t.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&format!("t.json:{line}:")), "{e}");
+        assert!(e.contains(why), "{e}");
+    }
+    // Numbers stay exact: 0.1 as a JSON number is 1/10, not the nearest binary64.
+    let t = parse_tree_json(
+        "{\"players\": [\"A\"], \"root\": {\"payoffs\": [0.1]}}",
+        Path::new("t.json"),
+    )
+    .unwrap();
+    let leaf = t.terminals().next().unwrap();
+    assert_eq!(
+        t.exact_payoffs(leaf)[0],
+        num_rational::BigRational::new(1.into(), 10.into())
+    );
+}
