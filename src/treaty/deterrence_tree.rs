@@ -39,6 +39,7 @@ use crate::game::tree::rational_from_f64;
 use crate::game::GameTree;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// The solved extended-deterrence tree of one treaty pair.
@@ -447,14 +448,11 @@ pub(crate) fn trees_of(
             Some((i, j))
         }
     };
-    let mut out = Vec::new();
-    for s in &a.scenarios {
-        if wanted.is_some_and(|w| w != (s.aggressor, s.target)) {
-            continue;
-        }
-        if let Some(d) = pair_deterrence(sys, a, s)? {
-            out.push(d);
-        }
-    }
-    Ok(out)
+    let trees: Vec<Option<PairDeterrence>> = a
+        .scenarios
+        .par_iter()
+        .filter(|s| wanted.is_none_or(|w| w == (s.aggressor, s.target)))
+        .map(|s| pair_deterrence(sys, a, s))
+        .collect::<Result<_>>()?;
+    Ok(trees.into_iter().flatten().collect())
 }
