@@ -251,3 +251,25 @@ fn a_pair_selects_one_tree_and_a_bad_pair_is_an_error() {
         }
     }
 }
+
+/// NATO 2024, CHN → ISL: the one kind of disagreement found on the bundled models. P(Hard) =
+/// 0.75 is below the threshold, so the formula and the treaty (which lets the United States
+/// fail with probability 1 − ρ whatever its stake) say "not deterred"; but in the tree even a
+/// Soft United States defends — its stake in Iceland outweighs its cost of fighting — so the
+/// challenger meets defence for sure and is deterred.
+#[test]
+fn nato_2024_china_iceland_is_deterred_in_the_tree_because_even_a_soft_patron_fights() {
+    let d = deterrence_trees(&nato(), Some(2024), Some(("CHN", "ISL")))
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(d.patron, "USA");
+    let th = d.threshold.unwrap();
+    assert!(d.p_hard < th, "{} vs {th}", d.p_hard);
+    assert!(d.strategy.soft_defends && d.strategy.hard_defends && d.strategy.resist);
+    assert!(!d.formula_applies && d.formula_deterred == Some(false));
+    assert!(d.deterred && !d.treaty_deterred);
+    let soft = &d.game.patron_soft;
+    assert!(soft.defence >= soft.abandonment);
+    assert_eq!(d.challenge_value, d.game.challenger.defence);
+}
