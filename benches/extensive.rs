@@ -94,7 +94,13 @@ fn zero_sum(c: &mut Criterion) {
 }
 
 fn general_sum(c: &mut Criterion) {
-    for name in ["kuhn_poker", "deterrence_incomplete_information"] {
+    for name in [
+        "kuhn_poker",
+        "deterrence_incomplete_information",
+        "deterrence_credible",
+        "deterrence_not_credible",
+        "escalation_ladder",
+    ] {
         let t = model(&format!("{name}.efg"));
         c.bench_function(&format!("extensive/sequence_lcp/{name}"), |b| {
             b.iter(|| sequence_lcp(black_box(&t)).unwrap())

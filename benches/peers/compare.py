@@ -525,6 +525,12 @@ EXTENSIVE_TREES = [
     ("extensive/sequence_lcp/kuhn_poker_13", "kuhn:13", "lcp_solve"),
     ("extensive/sequence_lcp/deterrence_incomplete_information",
      "models/games/deterrence_incomplete_information.efg", "lcp_solve"),
+    ("extensive/sequence_lcp/deterrence_credible",
+     "models/games/deterrence_credible.efg", "lcp_solve"),
+    ("extensive/sequence_lcp/deterrence_not_credible",
+     "models/games/deterrence_not_credible.efg", "lcp_solve"),
+    ("extensive/sequence_lcp/escalation_ladder",
+     "models/games/escalation_ladder.efg", "lcp_solve"),
 ]
 
 

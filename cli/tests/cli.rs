@@ -481,3 +481,26 @@ fn a_bad_efg_file_exits_non_zero_with_file_line_and_column() {
     ]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn solve_pair_reports_the_extended_deterrence_tree_and_a_bad_pair_fails() {
+    let v = json(&[
+        "solve",
+        "models/nato.toml",
+        "--year",
+        "1949",
+        "--pair",
+        "SUN:LUX",
+        "--format",
+        "json",
+    ]);
+    let trees = v["deterrence_trees"].as_array().unwrap();
+    assert_eq!(trees.len(), 1);
+    assert_eq!(trees[0]["aggressor"], "SUN");
+    assert_eq!(trees[0]["deterred"], true);
+    assert_eq!(trees[0]["treaty_deterred"], true);
+    assert_eq!(trees[0]["path"][0], "Not challenge");
+    let out = covenant(&["solve", "models/nato.toml", "--pair", "SUN-LUX"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AGGRESSOR:TARGET"));
+}

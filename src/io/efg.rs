@@ -27,76 +27,15 @@
 //! exactly. Probabilities at a chance node must sum to exactly 1.
 
 use super::gambit_lex::{lex, Tok, Token};
+use super::number::{exact_value, parse_number, NumError};
 use super::{parse_error, read_text, Pos};
 use crate::error::{Error, Result};
 use crate::game::extensive::tree::{GameTree, NodeKind, TreeSpec};
-use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// Parses a decimal (optional sign, digits, optional fraction and exponent) or a rational
-/// `p/q` exactly. `None` for anything else (including `nan`, `inf`, a zero denominator).
-pub fn parse_rational(s: &str) -> Option<BigRational> {
-    if let Some((p, q)) = s.split_once('/') {
-        let p: BigInt = parse_integer(p, true)?;
-        let q: BigInt = parse_integer(q, false)?;
-        if q.is_zero() {
-            return None;
-        }
-        return Some(BigRational::new(p, q));
-    }
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (mantissa, exp) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let (int, frac) = match mantissa.split_once('.') {
-        Some((a, b)) => (a, b),
-        None => (mantissa, ""),
-    };
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let digits: BigInt = format!("0{int}{frac}").parse().ok()?;
-    let mut exponent: i64 = -(frac.len() as i64);
-    if let Some(e) = exp {
-        let e: i64 = parse_integer(e, true)?.try_into().ok()?;
-        if e.abs() > 4096 {
-            return None;
-        }
-        exponent += e;
-    }
-    let ten = BigInt::from(10);
-    let mut x = BigRational::from_integer(digits);
-    if exponent >= 0 {
-        x *= BigRational::from_integer(num_traits::pow(ten, exponent as usize));
-    } else {
-        x /= BigRational::from_integer(num_traits::pow(ten, (-exponent) as usize));
-    }
-    Some(if neg { -x } else { x })
-}
-
-fn parse_integer(s: &str, signed: bool) -> Option<BigInt> {
-    let d = if signed {
-        s.strip_prefix(['+', '-']).unwrap_or(s)
-    } else {
-        s
-    };
-    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
 
 /// A declared information set: name, actions and (chance only) probabilities.
 type SetDecl = (String, Vec<String>, Vec<BigRational>);
@@ -174,15 +113,11 @@ impl Parser<'_> {
     fn number(&mut self, expected: &str) -> Result<(BigRational, Pos)> {
         let t = self.next(expected)?;
         match &t.tok {
-            Tok::Word(w) => match parse_rational(w) {
-                Some(x) => Ok((x, t.pos)),
-                None => Err(self.err(
-                    t.pos,
-                    format!(
-                        "`{w}` is not a number (expected an integer, decimal or rational p/q; \
-                         NaN and infinities are not allowed)"
-                    ),
-                )),
+            Tok::Word(w) => match parse_number(w.as_bytes()) {
+                Ok(_) => exact_value(w.as_bytes())
+                    .map(|x| (x, t.pos))
+                    .ok_or_else(|| self.err(t.pos, NumError::Syntax.message(w))),
+                Err(e) => Err(self.err(t.pos, e.message(w))),
             },
             other => Err(self.err(
                 t.pos,
@@ -683,16 +618,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rationals_parse_exactly() {
+    fn payoffs_are_read_exactly_and_bad_numbers_say_why() {
+        let text = |x: &str| {
+            format!(
+                "EFG 2 R \"g\" {{ \"A\" }}\n\"\"\np \"\" 1 1 \"a\" {{ \"L\" \"R\" }} 0\n\
+                 t \"\" 1 \"o\" {{ {x} }}\nt \"\" 2 \"p\" {{ 0 }}\n"
+            )
+        };
         let r = |p: i64, q: i64| BigRational::new(p.into(), q.into());
-        assert_eq!(parse_rational("0.1"), Some(r(1, 10)));
-        assert_eq!(parse_rational("-2.5e1"), Some(r(-25, 1)));
-        assert_eq!(parse_rational("1/3"), Some(r(1, 3)));
-        assert_eq!(parse_rational(".5"), Some(r(1, 2)));
-        assert_eq!(parse_rational("1e-2"), Some(r(1, 100)));
-        assert_eq!(parse_rational("1/0"), None);
-        assert_eq!(parse_rational("nan"), None);
-        assert_eq!(parse_rational("inf"), None);
-        assert_eq!(parse_rational("."), None);
+        for (x, want) in [("0.1", r(1, 10)), ("-2.5e1", r(-25, 1)), ("1/3", r(1, 3))] {
+            let t = parse_efg(&text(x), Path::new("g.efg")).unwrap();
+            let leaf = t.terminals().next().unwrap();
+            assert_eq!(t.exact_payoffs(leaf)[0], want, "{x}");
+        }
+        for (x, why) in [
+            ("1/0", "divides by zero"),
+            ("nan", "not a finite"),
+            ("1e999", "out of range"),
+        ] {
+            let e = parse_efg(&text(x), Path::new("g.efg"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("g.efg:4:") && e.contains(why), "{x}: {e}");
+        }
     }
 }

@@ -24,7 +24,6 @@ pub mod coop_json;
 pub mod efg;
 mod gambit_lex;
 pub mod json;
-mod json_doc;
 mod json_reader;
 pub mod nfg;
 mod number;

@@ -23,163 +23,286 @@
 //! Every node may have a `label`. Numbers are JSON numbers (read exactly from their decimal
 //! text) or strings holding an integer, decimal or rational `p/q`.
 
-use super::efg::parse_rational;
-use super::json_doc::{kind, Doc};
+use super::json::{payoff, unknown_field, METADATA_FIELDS};
+use super::json_reader::Reader;
+use super::number::exact_value;
 use super::JsonPath;
 use crate::error::Result;
-use crate::game::extensive::tree::{GameTree, NodeKind, TreeSpec};
+use crate::game::extensive::tree::{rational_from_f64, GameTree, NodeKind, TreeSpec};
 use num_rational::BigRational;
 use serde_json::{json, Value};
 use std::path::Path;
 
-fn exact(doc: &Doc<'_>, v: &Value, path: &JsonPath) -> Result<BigRational> {
-    let text = match v {
-        Value::Number(x) => x.to_string(),
-        Value::String(s) => s.trim().to_string(),
-        other => return Err(doc.err(path, format!("expected a number, found {}", kind(other)))),
+/// An exact number at the cursor (a JSON number or a string holding one; see
+/// [`super::json::payoff`]).
+fn exact(r: &mut Reader, path: &JsonPath) -> Result<BigRational> {
+    let at = r.offset();
+    let (num, token) = payoff(r, || path.clone())?;
+    let x = match token {
+        // binary64 rounded it: the token holds the exact value.
+        Some(t) => exact_value(&t),
+        None => rational_from_f64(num.value),
     };
-    parse_rational(&text).ok_or_else(|| {
-        doc.err(
-            path,
-            format!("`{text}` is not a finite number (integer, decimal or rational p/q)"),
-        )
-    })
+    x.ok_or_else(|| r.err_at(at, format!("`{path}`: not a finite number")))
 }
 
-fn string_field(
-    doc: &Doc<'_>,
-    obj: &serde_json::Map<String, Value>,
-    key: &str,
+fn string(r: &mut Reader, path: &JsonPath) -> Result<String> {
+    r.string(&format!("`{path}` to be a string"))
+}
+
+/// A chance branch `{"action", "probability", "child"}` or, without a probability, a move
+/// `{"action", "child"}`.
+fn branch(
+    r: &mut Reader,
     path: &JsonPath,
-) -> Result<Option<String>> {
-    match obj.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(doc.err(
-            &path.field(key),
-            format!("expected a string, found {}", kind(other)),
+    chance: bool,
+    depth: usize,
+) -> Result<(String, Option<BigRational>, TreeSpec)> {
+    let at = r.offset();
+    let (mut action, mut prob, mut child) = (None, None, None);
+    let accepted: &[&str] = if chance {
+        &["action", "probability", "child"]
+    } else {
+        &["action", "child"]
+    };
+    let what = if chance { "a chance branch" } else { "a move" };
+    r.object(
+        &format!("`{path}` to be {what} object"),
+        |r, key, key_at| {
+            match key {
+                "action" => action = Some(string(r, &path.field("action"))?),
+                "probability" if chance => prob = Some(exact(r, &path.field("probability"))?),
+                "child" => child = Some(node(r, &path.field("child"), depth + 1)?),
+                other => return Err(unknown_field(r, other, key_at, accepted)),
+            }
+            Ok(())
+        },
+    )?;
+    let missing = |field: &str| r.err_at(at, format!("`{path}`: {what} needs `{field}`"));
+    let action = action.ok_or_else(|| missing("action"))?;
+    if chance && prob.is_none() {
+        return Err(missing("probability"));
+    }
+    let child = child.ok_or_else(|| missing("child"))?;
+    Ok((action, prob, child))
+}
+
+/// The fields of a node object as read.
+#[derive(Default)]
+struct NodeFields {
+    label: Option<String>,
+    outcome: Option<String>,
+    payoffs: Option<Vec<BigRational>>,
+    chance: Option<Vec<(String, BigRational, TreeSpec)>>,
+    moves: Option<Vec<(String, TreeSpec)>>,
+    player: Option<usize>,
+    infoset: Option<String>,
+}
+
+const NODE_FIELDS: &[&str] = &[
+    "label", "outcome", "payoffs", "chance", "moves", "player", "infoset",
+];
+
+fn node_member(
+    r: &mut Reader,
+    key: &str,
+    key_at: usize,
+    path: &JsonPath,
+    depth: usize,
+    f: &mut NodeFields,
+) -> Result<()> {
+    let p = path.field(key);
+    match key {
+        "label" => f.label = Some(string(r, &p)?),
+        "outcome" => f.outcome = Some(string(r, &p)?),
+        "infoset" => f.infoset = Some(string(r, &p)?),
+        "payoffs" => {
+            let mut v = Vec::new();
+            r.array(&format!("`{p}` to be an array of numbers"), |r, i| {
+                v.push(exact(r, &p.index(i))?);
+                Ok(())
+            })?;
+            f.payoffs = Some(v);
+        }
+        "chance" => {
+            let mut v = Vec::new();
+            r.array(&format!("`{p}` to be an array of branches"), |r, i| {
+                let (a, q, c) = branch(r, &p.index(i), true, depth)?;
+                v.extend(q.map(|q| (a, q, c)));
+                Ok(())
+            })?;
+            f.chance = Some(v);
+        }
+        "moves" => {
+            let mut v = Vec::new();
+            r.array(&format!("`{p}` to be an array of moves"), |r, i| {
+                let (a, _, c) = branch(r, &p.index(i), false, depth)?;
+                v.push((a, c));
+                Ok(())
+            })?;
+            f.moves = Some(v);
+        }
+        "player" => {
+            let at = r.offset();
+            let bad = |r: &mut Reader| {
+                let found = r.found();
+                r.err_at(
+                    at,
+                    format!("`{p}`: expected a 0-based player index, found {found}"),
+                )
+            };
+            let Some(span) = r.number_token()? else {
+                return Err(bad(r));
+            };
+            f.player = Some(r.slice(span).parse::<usize>().map_err(|_| {
+                r.err_at(
+                    at,
+                    format!(
+                        "`{p}`: expected a 0-based player index, found the number {}",
+                        r.slice(span)
+                    ),
+                )
+            })?);
+        }
+        other => return Err(unknown_field(r, other, key_at, NODE_FIELDS)),
+    }
+    Ok(())
+}
+
+fn node(r: &mut Reader, path: &JsonPath, depth: usize) -> Result<TreeSpec> {
+    let at = r.offset();
+    let mut f = NodeFields::default();
+    r.object(
+        &format!("`{path}` to be a node object"),
+        |r, key, key_at| node_member(r, key, key_at, path, depth, &mut f),
+    )?;
+    let label = f.label.unwrap_or_default();
+    let misplaced = |r: &Reader, kind: &str, fields: &[(&str, bool)]| -> Result<()> {
+        match fields.iter().find(|(_, present)| *present) {
+            Some((name, _)) => {
+                Err(r.err_at(at, format!("`{path}`: a {kind} node has no `{name}`")))
+            }
+            None => Ok(()),
+        }
+    };
+    match (f.payoffs, f.chance, f.moves) {
+        (Some(payoffs), None, None) => {
+            misplaced(
+                r,
+                "terminal",
+                &[
+                    ("player", f.player.is_some()),
+                    ("infoset", f.infoset.is_some()),
+                ],
+            )?;
+            Ok(TreeSpec::Terminal {
+                label,
+                outcome: f.outcome.unwrap_or_default(),
+                payoffs,
+            })
+        }
+        (None, Some(branches), None) => {
+            misplaced(
+                r,
+                "chance",
+                &[
+                    ("player", f.player.is_some()),
+                    ("infoset", f.infoset.is_some()),
+                    ("outcome", f.outcome.is_some()),
+                ],
+            )?;
+            Ok(TreeSpec::Chance { label, branches })
+        }
+        (None, None, Some(moves)) => {
+            misplaced(r, "decision", &[("outcome", f.outcome.is_some())])?;
+            let player = f.player.ok_or_else(|| {
+                r.err_at(at, format!("`{path}`: a decision node needs a `player`"))
+            })?;
+            let infoset = f.infoset.ok_or_else(|| {
+                r.err_at(
+                    at,
+                    format!("`{path}`: a decision node needs an `infoset` key"),
+                )
+            })?;
+            Ok(TreeSpec::Decision {
+                label,
+                player,
+                infoset,
+                moves,
+            })
+        }
+        (None, None, None) => Err(r.err_at(
+            at,
+            format!(
+                "`{path}`: a node needs `payoffs` (terminal), `chance` (chance node) or `moves` \
+                 (decision node)"
+            ),
+        )),
+        _ => Err(r.err_at(
+            at,
+            format!("`{path}`: a node has one of `payoffs`, `chance` and `moves`, not several"),
         )),
     }
 }
 
-fn node(doc: &Doc<'_>, v: &Value, path: &JsonPath, depth: usize) -> Result<TreeSpec> {
-    if depth > 10_000 {
-        return Err(doc.err(path, "tree deeper than 10000 levels"));
-    }
-    let obj = v
-        .as_object()
-        .ok_or_else(|| doc.err(path, format!("expected a node object, found {}", kind(v))))?;
-    let label = string_field(doc, obj, "label", path)?.unwrap_or_default();
-    if let Some(p) = obj.get("payoffs") {
-        let pp = path.field("payoffs");
-        let payoffs = doc
-            .array(p, &pp)?
-            .iter()
-            .enumerate()
-            .map(|(i, x)| exact(doc, x, &pp.index(i)))
-            .collect::<Result<Vec<_>>>()?;
-        let outcome = string_field(doc, obj, "outcome", path)?.unwrap_or_default();
-        return Ok(TreeSpec::Terminal {
-            label,
-            outcome,
-            payoffs,
-        });
-    }
-    if let Some(c) = obj.get("chance") {
-        let cp = path.field("chance");
-        let mut branches = Vec::new();
-        for (i, b) in doc.array(c, &cp)?.iter().enumerate() {
-            let bp = cp.index(i);
-            let bo = b.as_object().ok_or_else(|| {
-                doc.err(&bp, format!("expected a branch object, found {}", kind(b)))
-            })?;
-            let action = string_field(doc, bo, "action", &bp)?
-                .ok_or_else(|| doc.err(&bp, "a branch needs an `action` name"))?;
-            let prob = bo
-                .get("probability")
-                .ok_or_else(|| doc.err(&bp, "a chance branch needs a `probability`"))?;
-            let prob = exact(doc, prob, &bp.field("probability"))?;
-            let child = bo
-                .get("child")
-                .ok_or_else(|| doc.err(&bp, "a branch needs a `child` node"))?;
-            branches.push((
-                action,
-                prob,
-                node(doc, child, &bp.field("child"), depth + 1)?,
-            ));
-        }
-        return Ok(TreeSpec::Chance { label, branches });
-    }
-    if let Some(m) = obj.get("moves") {
-        let player = match obj.get("player") {
-            Some(Value::Number(x)) if x.as_u64().is_some() => x.as_u64().unwrap_or(0) as usize,
-            Some(other) => {
-                return Err(doc.err(
-                    &path.field("player"),
-                    format!("expected a 0-based player index, found {}", kind(other)),
-                ))
-            }
-            None => return Err(doc.err(path, "a decision node needs a `player`")),
-        };
-        let infoset = string_field(doc, obj, "infoset", path)?
-            .ok_or_else(|| doc.err(path, "a decision node needs an `infoset` key"))?;
-        let mp = path.field("moves");
-        let mut moves = Vec::new();
-        for (i, b) in doc.array(m, &mp)?.iter().enumerate() {
-            let bp = mp.index(i);
-            let bo = b.as_object().ok_or_else(|| {
-                doc.err(&bp, format!("expected a move object, found {}", kind(b)))
-            })?;
-            let action = string_field(doc, bo, "action", &bp)?
-                .ok_or_else(|| doc.err(&bp, "a move needs an `action` name"))?;
-            let child = bo
-                .get("child")
-                .ok_or_else(|| doc.err(&bp, "a move needs a `child` node"))?;
-            moves.push((action, node(doc, child, &bp.field("child"), depth + 1)?));
-        }
-        return Ok(TreeSpec::Decision {
-            label,
-            player,
-            infoset,
-            moves,
-        });
-    }
-    Err(doc.err(
-        path,
-        "a node needs `payoffs` (terminal), `chance` (chance node) or `moves` (decision node)",
-    ))
+/// Whether a JSON text is a game tree: a well-formed object with a top-level `root`.
+pub fn is_tree_json(text: &str) -> bool {
+    let mut r = Reader::new(text, Path::new(""));
+    let mut root = false;
+    r.object("an object", |r, key, _| {
+        root |= key == "root";
+        r.skip_value()
+    })
+    .and_then(|()| r.finish())
+    .is_ok()
+        && root
 }
 
-/// Whether a JSON text is a game tree (its top-level object has a `root`).
-pub fn is_tree_json(text: &str) -> bool {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v.as_object().map(|o| o.contains_key("root")))
-        .unwrap_or(false)
-}
+const TREE_FIELDS: &[&str] = &["title", "comment", "players", "root"];
 
 /// Parses a game tree from JSON (format in the module documentation).
 ///
 /// # Errors
 /// [`crate::Error::Parse`] with the line and column of the offending value (and its JSON
-/// path); structural errors of the tree (inconsistent information sets, probabilities not
-/// summing to 1, wrong payoff counts) are reported at the `root`.
+/// path): syntax, a key given twice, an unknown field, a value of the wrong type or a field
+/// that does not belong to its kind of node; structural errors of the tree (inconsistent
+/// information sets, probabilities not summing to 1, wrong payoff counts) are reported at
+/// the `root`. Arrays and objects nest at most
+/// 128 deep (about 40 levels of a tree; write deeper trees as `.efg`).
 pub fn parse_tree_json(text: &str, file: &Path) -> Result<GameTree> {
-    let doc = Doc { text, file };
-    let v = doc.parse()?;
-    let obj = doc.object(&v)?;
-    let players = match obj.get("players") {
-        Some(p) => doc.strings(p, &JsonPath::key("players"))?,
-        None => return Err(doc.err(&JsonPath::default(), "missing `players`")),
-    };
-    let root = obj
-        .get("root")
-        .ok_or_else(|| doc.err(&JsonPath::default(), "missing `root`"))?;
-    let spec = node(&doc, root, &JsonPath::key("root"), 0)?;
-    let title = string_field(&doc, obj, "title", &JsonPath::default())?.unwrap_or_default();
-    let comment = string_field(&doc, obj, "comment", &JsonPath::default())?.unwrap_or_default();
-    let tree = GameTree::new(players, spec).map_err(|e| doc.err(&JsonPath::key("root"), e))?;
-    Ok(tree.with_title(title).with_comment(comment))
+    let mut r = Reader::new(text, file);
+    let (mut title, mut comment, mut players, mut root) = (None, None, None, None);
+    let mut root_at = 0;
+    r.object("a JSON object at the top level", |r, key, key_at| {
+        let p = JsonPath::key(key);
+        match key {
+            "title" => title = Some(string(r, &p)?),
+            "comment" => comment = Some(string(r, &p)?),
+            "players" => {
+                let mut v = Vec::new();
+                r.array("`players` to be an array of names", |r, i| {
+                    v.push(string(r, &p.index(i))?);
+                    Ok(())
+                })?;
+                players = Some(v);
+            }
+            "root" => {
+                root_at = r.offset();
+                root = Some(node(r, &p, 0)?);
+            }
+            other if METADATA_FIELDS.contains(&other) => r.skip_value()?,
+            other => return Err(unknown_field(r, other, key_at, TREE_FIELDS)),
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    let players = players.ok_or_else(|| r.err_at(0, "missing `players`"))?;
+    let spec = root.ok_or_else(|| r.err_at(0, "missing `root`"))?;
+    let tree =
+        GameTree::new(players, spec).map_err(|e| r.err_at(root_at, format!("`root`: {e}")))?;
+    Ok(tree
+        .with_title(title.unwrap_or_default())
+        .with_comment(comment.unwrap_or_default()))
 }
 
 fn num(x: &BigRational) -> Value {

@@ -22,6 +22,7 @@ pub mod analysis;
 mod burden;
 mod check;
 mod conditions;
+pub mod deterrence_tree;
 pub mod model;
 pub mod parse;
 pub mod procedures;
@@ -49,5 +50,5 @@ pub use report::{
     Report, ScenarioRef, SettlementWitness, Verdict, VoterPower, Witness,
 };
 pub use response::{Responder, ResponseGame};
-pub use solve::{solve, AllianceSolution, ResponseSolution, Solutions};
+pub use solve::{solve, solve_with, AllianceSolution, ResponseSolution, Solutions};
 pub use system::{ObligationR, ProcedureR, RuleR, SanctionR, System};

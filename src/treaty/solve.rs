@@ -2,6 +2,7 @@
 
 use super::analysis::{analyse, response_game};
 use super::conditions::{alliance_game, equal_rules};
+use super::deterrence_tree::{trees_of, PairDeterrence};
 use super::model::{Scope, Treaty};
 use super::report::{Figures, MemberShare, ProcedurePower};
 use super::response::MAX_NORMAL_FORM_RESPONDERS;
@@ -62,6 +63,9 @@ pub struct Solutions {
     pub alliance: Vec<AllianceSolution>,
     /// Worst response game per scope.
     pub responses: Vec<ResponseSolution>,
+    /// The extended-deterrence tree of every scenario with a pledged helper (or of the pair
+    /// asked for), solved: [`super::deterrence_tree`].
+    pub deterrence_trees: Vec<PairDeterrence>,
 }
 
 /// Solves the games of one treaty year: voting power per procedure, the alliance game's least
@@ -71,6 +75,18 @@ pub struct Solutions {
 /// # Errors
 /// As [`super::check`].
 pub fn solve(treaty: &Treaty, year: Option<i32>) -> Result<Solutions> {
+    solve_with(treaty, year, None)
+}
+
+/// [`solve`], with the extended-deterrence trees of one `(aggressor, target)` pair only.
+///
+/// # Errors
+/// As [`super::check`], and as [`super::deterrence_tree::deterrence_trees`] for `pair`.
+pub fn solve_with(
+    treaty: &Treaty,
+    year: Option<i32>,
+    pair: Option<(&str, &str)>,
+) -> Result<Solutions> {
     let sys = System::new(treaty, year)?;
     let a = analyse(&sys);
     let power = match equal_rules(&sys)?.figures {
@@ -165,5 +181,6 @@ pub fn solve(treaty: &Treaty, year: Option<i32>) -> Result<Solutions> {
         power,
         alliance,
         responses,
+        deterrence_trees: trees_of(&sys, &a, pair)?,
     })
 }

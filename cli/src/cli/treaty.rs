@@ -312,15 +312,84 @@ pub struct SolveArgs {
     /// Snapshot year (default: the latest).
     #[arg(long)]
     pub year: Option<i32>,
+    /// Only this pair's extended-deterrence tree, as AGGRESSOR:TARGET (state ids).
+    #[arg(long, value_name = "AGG:TGT", value_parser = parse_pair)]
+    pub pair: Option<(String, String)>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 
+fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((a, t)) if !a.is_empty() && !t.is_empty() && !t.contains(':') => {
+            Ok((a.to_string(), t.to_string()))
+        }
+        _ => Err(format!(
+            "`{s}` is not AGGRESSOR:TARGET (two state ids joined by a colon)"
+        )),
+    }
+}
+
+fn print_deterrence_trees(s: &treaty::Solutions, pair: bool) {
+    if s.deterrence_trees.is_empty() {
+        outln!(
+            "extended-deterrence trees: {}",
+            if pair {
+                "the pair has no pledged helper, so no patron"
+            } else {
+                "no scenario has a pledged helper"
+            }
+        );
+        return;
+    }
+    outln!(
+        "extended-deterrence trees (patron = the strongest equilibrium helper, P(Hard) = its \
+         reliability; the other helpers fight at theirs):"
+    );
+    let mut t = Table::new([
+        "aggressor",
+        "target",
+        "scope",
+        "patron",
+        "P(Hard)",
+        "threshold",
+        "tree",
+        "formula",
+        "treaty",
+        "equilibrium path",
+    ]);
+    let verdict = |d: bool| if d { "deterred" } else { "not deterred" }.to_string();
+    for d in &s.deterrence_trees {
+        t.row([
+            d.aggressor.clone(),
+            d.target.clone(),
+            d.scope.to_string(),
+            d.patron.clone(),
+            num(d.p_hard),
+            d.threshold.map_or("-".into(), num),
+            verdict(d.deterred),
+            match (d.formula_deterred, d.formula_applies) {
+                (Some(f), true) => verdict(f),
+                (Some(f), false) => format!("{} (n/a)", verdict(f)),
+                (None, _) => "-".into(),
+            },
+            verdict(d.treaty_deterred),
+            d.path.join(" > "),
+        ]);
+    }
+    t.print();
+    outln!(
+        "(formula: deterred iff P(Hard) > threshold; n/a where the solved tree breaks its \
+         assumptions: the protégé concedes, or a Soft patron fights, a Hard one abandons)"
+    );
+}
+
 /// Runs `covenant solve`.
 pub fn solve(args: &SolveArgs) -> Result<()> {
     let t = treaty::load_treaty(&args.model)?;
-    let s = treaty::solve(&t, args.year)?;
+    let pair = args.pair.as_ref().map(|(a, t)| (a.as_str(), t.as_str()));
+    let s = treaty::solve_with(&t, args.year, pair)?;
     match args.format {
         Format::Json => print_json(&s),
         Format::Table => {
@@ -383,6 +452,7 @@ pub fn solve(args: &SolveArgs) -> Result<()> {
                     outln!("... {} more voters (see --format json)", p.power.len() - 20);
                 }
             }
+            print_deterrence_trees(&s, pair.is_some());
             Ok(())
         }
     }

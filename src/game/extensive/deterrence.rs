@@ -13,6 +13,7 @@ use super::tree::{rational_from_f64, GameTree, TreeSpec};
 use crate::error::{Error, Result};
 use num_rational::BigRational;
 use num_traits::One;
+use serde::Serialize;
 
 fn exact(what: &str, x: f64) -> Result<BigRational> {
     rational_from_f64(x)
@@ -123,7 +124,7 @@ pub fn deterrence_tree(d: &Deterrence) -> Result<GameTree> {
 }
 
 /// One player's payoffs over the four outcomes of the extended-deterrence game.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct OutcomePayoffs {
     /// No challenge.
     pub status_quo: f64,
@@ -147,7 +148,7 @@ impl OutcomePayoffs {
 }
 
 /// Parameters of [`extended_deterrence_tree`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtendedDeterrence {
     /// Probability that the patron is Hard (will defend the protégé): in a treaty, the pledge's
     /// reliability.
