@@ -461,7 +461,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
         if self
             .levels
             .last()
-            .map_or(true, |&l| (l - opt.eps).abs() > self.tol)
+            .is_none_or(|&l| (l - opt.eps).abs() > self.tol)
         {
             self.levels.push(opt.eps);
         }

@@ -439,7 +439,7 @@ impl Plan {
     /// Non-veto players' weights, ascending (one entry per player).
     fn sorted_single_weights(&self) -> Vec<usize> {
         let mut w: Vec<usize> = (0..self.class_weights.len())
-            .flat_map(|c| std::iter::repeat(self.single_weight(c)).take(self.class_size[c]))
+            .flat_map(|c| std::iter::repeat_n(self.single_weight(c), self.class_size[c]))
             .collect();
         w.sort_unstable();
         w
@@ -477,7 +477,7 @@ impl Plan {
                     while hi > 0 {
                         let lo = hi.saturating_sub(w);
                         let win = msub(ps[hi], ps[lo], p);
-                        acc = if k % 2 == 0 {
+                        acc = if k.is_multiple_of(2) {
                             madd(acc, win, p)
                         } else {
                             msub(acc, win, p)
@@ -561,7 +561,7 @@ impl Plan {
                         let lower = rows.below(&c, r, lo);
                         let win = msub(upper, lower, p);
                         let a = &mut acc[r + k];
-                        *a = if k % 2 == 0 {
+                        *a = if k.is_multiple_of(2) {
                             madd(*a, win, p)
                         } else {
                             msub(*a, win, p)
@@ -879,7 +879,7 @@ fn is_prime_u32(n: u32) -> bool {
         return false;
     }
     for sp in [2u32, 3, 5, 7, 11, 13, 61] {
-        if n % sp == 0 {
+        if n.is_multiple_of(sp) {
             return n == sp;
         }
     }

@@ -145,9 +145,8 @@ impl AllianceGame {
                     let c = Coalition(mask);
                     if !skip(c) {
                         let e = self.value_of(mask) - x_of(x, mask);
-                        if best.map_or(true, |b| {
-                            e > b.1 + 1e-12 || (e >= b.1 - 1e-12 && mask < b.0)
-                        }) {
+                        if best.is_none_or(|b| e > b.1 + 1e-12 || (e >= b.1 - 1e-12 && mask < b.0))
+                        {
                             best = Some((mask, e));
                         }
                     }

@@ -361,7 +361,7 @@ pub fn peaceful_settlement(sys: &System, a: &Analysis, scope: Scope) -> Conditio
             Award::Capability => sys.cap[d.a] / (sys.cap[d.a] + sys.cap[d.b]),
         };
         let slack = (outcome - range.0).min(range.1 - outcome);
-        if worst.as_ref().map_or(true, |w| slack < w.0) {
+        if worst.as_ref().is_none_or(|w| slack < w.0) {
             worst = Some((
                 slack,
                 SettlementWitness {
