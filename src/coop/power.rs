@@ -43,36 +43,45 @@ use crate::game::voting::WeightedVoting;
 /// 2^25 cells, 128 MiB.
 pub const MAX_DP_STATES: usize = 1 << 25;
 
-/// A power index of every player, exact and as floats.
+/// A power index of every player, as floats and exactly.
+///
+/// The crate's one shape for results that have a float and an exact form (as
+/// [`crate::noncoop::Equilibrium`]): the `f64` numbers under the name of what they are
+/// (`values` here, `strategies` there), and `exact`, the same numbers as rationals of the same
+/// shape, `Some` when the solver computed them exactly. The counting solvers of this module
+/// always do ([`PowerIndex::is_exact`]); the `Option` keeps one shape for every result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerIndex {
-    /// The index as `f64` (correctly rounded from `exact`).
+    /// The index as `f64`, one per player (correctly rounded from `exact`).
     pub values: Vec<f64>,
-    /// The exact index; the entries sum to 1.
-    pub exact: Vec<BigRational>,
+    /// The exact index, one per player, when computed exactly.
+    pub exact: Option<Vec<BigRational>>,
 }
 
-/// Banzhaf power of every player.
+impl PowerIndex {
+    /// An exactly computed index, with its correctly rounded `f64` values.
+    pub fn from_exact(exact: Vec<BigRational>) -> Self {
+        PowerIndex {
+            values: exact.iter().map(ratio_f64).collect(),
+            exact: Some(exact),
+        }
+    }
+
+    /// Whether the exact form is present.
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+}
+
+/// Banzhaf power of every player: swing counts and the two indices built from them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BanzhafPower {
     /// Swings: coalitions without the player that lose, and win with it.
     pub swings: Vec<BigUint>,
     /// Normalised Banzhaf index: swings over the total of all players' swings (sums to 1).
-    pub normalized: Vec<BigRational>,
+    pub normalized: PowerIndex,
     /// Absolute (Penrose–Banzhaf) index: swings over `2^(n−1)`.
-    pub absolute: Vec<BigRational>,
-}
-
-impl BanzhafPower {
-    /// [`BanzhafPower::normalized`] as `f64`.
-    pub fn normalized_f64(&self) -> Vec<f64> {
-        self.normalized.iter().map(ratio_f64).collect()
-    }
-
-    /// [`BanzhafPower::absolute`] as `f64`.
-    pub fn absolute_f64(&self) -> Vec<f64> {
-        self.absolute.iter().map(ratio_f64).collect()
-    }
+    pub absolute: PowerIndex,
 }
 
 fn ratio_f64(r: &BigRational) -> f64 {
@@ -109,8 +118,9 @@ fn ratio_f64(r: &BigRational) -> f64 {
 /// let mut w = vec![7u64; 5];
 /// w.extend([1u64; 10]);
 /// let ss = shapley_shubik(&WeightedVoting::new(w, 39).unwrap()).unwrap();
-/// assert_eq!(ss.exact[0].to_string(), "421/2145");
-/// assert_eq!(ss.exact[14].to_string(), "4/2145");
+/// let exact = ss.exact.unwrap();
+/// assert_eq!(exact[0].to_string(), "421/2145");
+/// assert_eq!(exact[14].to_string(), "4/2145");
 /// ```
 pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
     let plan = Plan::new(g)?;
@@ -144,10 +154,7 @@ pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
         })
         .collect();
     check_sums_to_one(&exact, "Shapley–Shubik")?;
-    Ok(PowerIndex {
-        values: exact.iter().map(ratio_f64).collect(),
-        exact,
-    })
+    Ok(PowerIndex::from_exact(exact))
 }
 
 /// Each player's Banzhaf swing count: the coalitions without the player that lose, and win
@@ -187,7 +194,7 @@ pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
 /// let b = banzhaf_power(&WeightedVoting::new(vec![4, 4, 4, 2, 2, 1], 12).unwrap()).unwrap();
 /// assert_eq!(b.swings.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
 ///            ["10", "10", "10", "6", "6", "0"]);
-/// assert_eq!(b.normalized[0].to_string(), "5/21");
+/// assert_eq!(b.normalized.exact.unwrap()[0].to_string(), "5/21");
 /// ```
 pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
     let swings = swing_counts(g)?;
@@ -212,8 +219,8 @@ pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
         .collect();
     Ok(BanzhafPower {
         swings,
-        normalized,
-        absolute,
+        normalized: PowerIndex::from_exact(normalized),
+        absolute: PowerIndex::from_exact(absolute),
     })
 }
 

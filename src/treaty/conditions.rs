@@ -557,7 +557,7 @@ pub fn equal_rules(sys: &System) -> Result<Condition> {
         if let Some(g) = procedure_game(sys, p) {
             let ss = crate::coop::shapley_shubik(&g)?;
             let bz = crate::coop::banzhaf_power(&g)?;
-            let bzf = bz.normalized_f64();
+            let bzf = bz.normalized.values;
             let mut all_members = vec![0.0; m];
             for (pos, &k) in pr.body.iter().enumerate() {
                 if let Some(mi) = sys.members.iter().position(|&x| x == k) {

@@ -141,9 +141,9 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
             out.excess_levels = Some(nu.excess_levels);
             out.allocation = Some(nu.allocation);
         }
-        Solution::Shapley => out.allocation = Some(coop::shapley(&g)),
+        Solution::Shapley => out.allocation = Some(coop::shapley(&g)?),
         Solution::Banzhaf => {
-            out.allocation = Some(coop::banzhaf(&g));
+            out.allocation = Some(coop::banzhaf(&g)?);
             out.normalization = Some(RAW_BANZHAF);
         }
         Solution::Structure => {
@@ -244,11 +244,19 @@ struct PowerJson {
     index: &'static str,
     players: Vec<String>,
     values: Vec<f64>,
-    exact: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     swings: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalization: Option<&'static str>,
+}
+
+/// The exact index as `p/q` strings, when it was computed exactly.
+fn exact_strings(p: &coop::PowerIndex) -> Option<Vec<String>> {
+    p.exact
+        .as_ref()
+        .map(|e| e.iter().map(ToString::to_string).collect())
 }
 
 fn voting_game(args: &PowerArgs) -> Result<WeightedVoting> {
@@ -287,7 +295,7 @@ pub fn power(args: &PowerArgs) -> Result<()> {
                 index: "shapley-shubik",
                 players: g.players().to_vec(),
                 values: p.values.clone(),
-                exact: p.exact.iter().map(ToString::to_string).collect(),
+                exact: exact_strings(&p),
                 swings: None,
                 normalization: None,
             }
@@ -300,8 +308,8 @@ pub fn power(args: &PowerArgs) -> Result<()> {
             PowerJson {
                 index: "banzhaf",
                 players: g.players().to_vec(),
-                values: p.normalized_f64(),
-                exact: p.normalized.iter().map(ToString::to_string).collect(),
+                values: p.normalized.values.clone(),
+                exact: exact_strings(&p.normalized),
                 swings: Some(p.swings.iter().map(ToString::to_string).collect()),
                 normalization: Some(NORMALIZED_BANZHAF),
             }
@@ -320,7 +328,8 @@ pub fn power(args: &PowerArgs) -> Result<()> {
             }
             let mut t = Table::new(header);
             for (i, name) in out.players.iter().enumerate() {
-                let mut row = vec![name.clone(), num(out.values[i]), out.exact[i].clone()];
+                let exact = out.exact.as_ref().map_or("-".into(), |e| e[i].clone());
+                let mut row = vec![name.clone(), num(out.values[i]), exact];
                 if let Some(s) = &out.swings {
                     row.push(s[i].clone());
                 }
