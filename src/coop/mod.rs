@@ -8,7 +8,10 @@ pub mod structure;
 pub use self::core::{
     core_check, core_nonempty, least_core, CoreCheck, CoreStatus, Domain, LeastCore,
 };
-pub use self::nucleolus::{kohlberg_criterion, nucleolus, prenucleolus, Nucleolus};
+pub use self::nucleolus::{
+    kohlberg_criterion, nucleolus, nucleolus_with_progress, prenucleolus,
+    prenucleolus_with_progress, Nucleolus,
+};
 pub use self::structure::{
     optimal_coalition_structure, stable_structure, structure_core, CoalitionStructure,
     StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,

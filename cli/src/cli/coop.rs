@@ -126,15 +126,18 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
             out.core_nonempty = Some(lc.epsilon <= covenant::Tolerance::LP.abs);
         }
         Solution::Nucleolus | Solution::Prenucleolus => {
+            // Counted: the rank of the fixed coalitions out of n, then the certificate.
             let nu = if args.solution == Solution::Nucleolus {
-                let spin = Progress::spinner("computing the nucleolus");
-                let r = coop::nucleolus(&g);
-                spin.finish();
+                let mut bar = Progress::new("nucleolus: rank of fixed coalitions");
+                let mut report = |done: usize, total: usize| bar.update(done, total);
+                let r = coop::nucleolus_with_progress(&g, Some(&mut report));
+                bar.finish();
                 r?
             } else {
-                let spin = Progress::spinner("computing the prenucleolus");
-                let r = coop::prenucleolus(&g);
-                spin.finish();
+                let mut bar = Progress::new("prenucleolus: rank of fixed coalitions");
+                let mut report = |done: usize, total: usize| bar.update(done, total);
+                let r = coop::prenucleolus_with_progress(&g, Some(&mut report));
+                bar.finish();
                 r?
             };
             out.epsilon = nu.excess_levels.first().copied();
