@@ -423,3 +423,18 @@ fn imf_scale_banzhaf_is_exact_and_shapley_shubik_states_its_memory() {
         Err(Error::TooLarge(m)) if m.contains("MiB (quota") && m.contains("MAX_DP_STATES")
     ));
 }
+
+#[test]
+fn progress_counts_primes_then_the_exact_rebuild() {
+    use covenant::coop::{banzhaf_power_with_progress, shapley_shubik_with_progress};
+    // 65 players need ⌈66/30⌉ = 3 primes: steps 0..=3 of 4, then the rebuild, 4 of 4.
+    let g = WeightedVoting::new((1..=65).collect(), 1000).unwrap();
+    let mut seen = Vec::new();
+    let ss = shapley_shubik_with_progress(&g, Some(&mut |d, t| seen.push((d, t)))).unwrap();
+    assert_eq!(seen, vec![(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert_eq!(ss, shapley_shubik(&g).unwrap());
+    seen.clear();
+    let bz = banzhaf_power_with_progress(&g, Some(&mut |d, t| seen.push((d, t)))).unwrap();
+    assert_eq!(seen, vec![(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert_eq!(bz, banzhaf_power(&g).unwrap());
+}

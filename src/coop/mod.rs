@@ -19,7 +19,10 @@ pub use self::structure::{
 pub mod power;
 pub mod shapley;
 
-pub use power::{banzhaf_power, shapley_shubik, swing_counts, BanzhafPower, PowerIndex};
+pub use power::{
+    banzhaf_power, banzhaf_power_with_progress, shapley_shubik, shapley_shubik_with_progress,
+    swing_counts, BanzhafPower, PowerIndex,
+};
 pub use shapley::{
     banzhaf, banzhaf_normalized, banzhaf_sampled, shapley, shapley_sampled, SampledValues,
 };

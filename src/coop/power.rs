@@ -38,6 +38,7 @@ use num_traits::{One, ToPrimitive, Zero};
 
 use crate::error::{Error, Result};
 use crate::game::voting::WeightedVoting;
+use crate::progress::ProgressFn;
 
 /// Most cells (counters modulo one prime, 4 bytes each) the counting tables may hold at once:
 /// 2^25 cells, 128 MiB.
@@ -123,8 +124,26 @@ fn ratio_f64(r: &BigRational) -> f64 {
 /// assert_eq!(exact[14].to_string(), "4/2145");
 /// ```
 pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
+    shapley_shubik_with_progress(g, None)
+}
+
+/// [`shapley_shubik`] reporting progress: `(k, primes + 1)` after the counting tables modulo
+/// the `k`-th prime, and the last step after the exact rebuild. A game of `n` players needs
+/// `⌈(n+1)/30⌉` primes, so the count is fine-grained exactly where the run is long (the UN
+/// General Assembly, 193 members: 7 primes).
+///
+/// # Errors
+/// As [`shapley_shubik`].
+pub fn shapley_shubik_with_progress(
+    g: &WeightedVoting,
+    mut progress: Option<ProgressFn>,
+) -> Result<PowerIndex> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(true)?;
+    let counts = plan.count(true, &mut |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    })?;
     let n = plan.n;
     let fact = factorials(n);
     let v = plan.veto.len();
@@ -166,8 +185,15 @@ pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
 /// # Complexity
 /// As [`banzhaf_power`].
 pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
+    swings_with_progress(g, &mut |_, _| {})
+}
+
+fn swings_with_progress(
+    g: &WeightedVoting,
+    report: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<BigUint>> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(false)?;
+    let counts = plan.count(false, report)?;
     Ok((0..plan.n)
         .map(|i| match plan.role[i] {
             Role::Veto => counts.veto[0].clone(),
@@ -197,7 +223,22 @@ pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
 /// assert_eq!(b.normalized.exact.unwrap()[0].to_string(), "5/21");
 /// ```
 pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
-    let swings = swing_counts(g)?;
+    banzhaf_power_with_progress(g, None)
+}
+
+/// [`banzhaf_power`] reporting progress as [`shapley_shubik_with_progress`] does.
+///
+/// # Errors
+/// As [`banzhaf_power`].
+pub fn banzhaf_power_with_progress(
+    g: &WeightedVoting,
+    mut progress: Option<ProgressFn>,
+) -> Result<BanzhafPower> {
+    let swings = swings_with_progress(g, &mut |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    })?;
     let n = swings.len();
     let total: BigUint = swings.iter().sum();
     if total.is_zero() {
@@ -338,7 +379,9 @@ impl Plan {
         })
     }
 
-    fn count(&self, sizes: bool) -> Result<Counts> {
+    /// The counts modulo each prime, rebuilt exactly. Reports `(primes done, primes + 1)`
+    /// after each prime's tables and the last step after the rebuild.
+    fn count(&self, sizes: bool, report: &mut dyn FnMut(usize, usize)) -> Result<Counts> {
         let slots = if sizes { self.m + 1 } else { 1 };
         let primes = primes_above_2_30(self.n.saturating_add(1).div_ceil(30));
         let single = self.quotas.len() <= 1;
@@ -348,10 +391,13 @@ impl Plan {
         } else {
             self.check_multi_size(slots)?;
         }
+        let steps = primes.len() + 1;
+        report(0, steps);
         let residues: Vec<Residues> = primes
             .iter()
-            .map(|&p| {
-                if single {
+            .enumerate()
+            .map(|(k, &p)| {
+                let r = if single {
                     let q = self.quotas.first().copied().unwrap_or(0) as usize;
                     if sizes {
                         self.single_rule_by_size(q, p)
@@ -360,7 +406,9 @@ impl Plan {
                     }
                 } else {
                     self.multi_rule(slots, p)
-                }
+                };
+                report(k + 1, steps);
+                r
             })
             .collect();
         let crt = Crt::new(&primes);
@@ -375,6 +423,7 @@ impl Plan {
             .map(|c| (0..slots).map(|s| rebuild(&|r| r.classes[c][s])).collect())
             .collect();
         let veto = (0..slots).map(|s| rebuild(&|r| r.veto[s])).collect();
+        report(steps, steps);
         Ok(Counts { classes, veto })
     }
 

@@ -290,9 +290,10 @@ pub fn power(args: &PowerArgs) -> Result<()> {
     let g = voting_game(args)?;
     let out = match args.index {
         Index::ShapleyShubik => {
-            let spin = Progress::spinner("counting Shapley-Shubik pivots");
-            let p = coop::shapley_shubik(&g);
-            spin.finish();
+            let mut bar = Progress::new("counting Shapley-Shubik pivots, modulo each prime");
+            let mut report = |done: usize, total: usize| bar.update(done, total);
+            let p = coop::shapley_shubik_with_progress(&g, Some(&mut report));
+            bar.finish();
             let p = p?;
             PowerJson {
                 index: "shapley-shubik",
@@ -304,9 +305,10 @@ pub fn power(args: &PowerArgs) -> Result<()> {
             }
         }
         Index::Banzhaf => {
-            let spin = Progress::spinner("counting Banzhaf swings");
-            let p = coop::banzhaf_power(&g);
-            spin.finish();
+            let mut bar = Progress::new("counting Banzhaf swings, modulo each prime");
+            let mut report = |done: usize, total: usize| bar.update(done, total);
+            let p = coop::banzhaf_power_with_progress(&g, Some(&mut report));
+            bar.finish();
             let p = p?;
             PowerJson {
                 index: "banzhaf",
