@@ -29,10 +29,10 @@ fn values(c: &mut Criterion) {
             let stem = format!("{kind}_n{n}");
             let g = load(&stem);
             c.bench_function(&format!("shapley/{stem}"), |b| {
-                b.iter(|| shapley(black_box(&g)))
+                b.iter(|| shapley(black_box(&g)).unwrap())
             });
             c.bench_function(&format!("banzhaf/{stem}"), |b| {
-                b.iter(|| banzhaf(black_box(&g)))
+                b.iter(|| banzhaf(black_box(&g)).unwrap())
             });
         }
     }

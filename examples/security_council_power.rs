@@ -18,12 +18,13 @@ fn main() -> covenant::Result<()> {
     let council = WeightedVoting::new(weights, 39)?.with_players(names.clone())?;
     let ss = shapley_shubik(&council)?;
     let bz = banzhaf_power(&council)?;
-    let bzn = bz.normalized_f64();
+    let bzn = bz.normalized.values;
+    let ss_exact = ss.exact.as_ref().expect("counted exactly");
     println!("{:<6} {:>22} {:>10}", "member", "Shapley–Shubik", "Banzhaf");
     for (k, name) in names.iter().enumerate() {
         println!(
             "{name:<6} {:>12} = {:.5} {:>10.5}",
-            ss.exact[k].to_string(),
+            ss_exact[k].to_string(),
             ss.values[k],
             bzn[k]
         );

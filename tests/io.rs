@@ -549,7 +549,7 @@ fn empty_strategy_set_is_rejected() {
         input(),
     ));
     assert_eq!((line, col), (1, 29));
-    assert!(msg.contains("player 1 (P1) has no strategies"), "{msg}");
+    assert!(msg.contains("player 0 (P1) has no strategies"), "{msg}");
     let (line, col, _) = parse_err(parse_nfg(
         "NFG 1 R \"g\" { \"P1\" \"P2\" }\n{ { \"a\" } { } }\n1 2",
         input(),

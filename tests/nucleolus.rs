@@ -344,3 +344,25 @@ fn oracle_games_get_the_same_nucleolus_as_their_table() {
         assert!(kohlberg_criterion(&oracle, &b.allocation, Domain::Preimputations).unwrap());
     }
 }
+
+#[test]
+fn progress_counts_the_rank_of_fixed_coalitions_then_the_certificate() {
+    use covenant::coop::{nucleolus_with_progress, prenucleolus_with_progress};
+    // Symmetric majority game, 5 players (v(S) = 1 when |S| >= 3): the nucleolus is 1/5 each.
+    let g = TuGame::from_fn(5, |s| if s.len() >= 3 { 1.0 } else { 0.0 }).unwrap();
+    for pre in [false, true] {
+        let mut seen = Vec::new();
+        let mut report = |done: usize, total: usize| seen.push((done, total));
+        let nu = if pre {
+            prenucleolus_with_progress(&g, Some(&mut report))
+        } else {
+            nucleolus_with_progress(&g, Some(&mut report))
+        }
+        .unwrap();
+        assert!(nu.allocation.iter().all(|x| (x - 0.2).abs() < 1e-9));
+        assert!(seen.iter().all(|&(_, total)| total == 6), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+        assert_eq!(seen.first(), Some(&(1, 6)));
+        assert_eq!(&seen[seen.len() - 2..], &[(5, 6), (6, 6)]);
+    }
+}

@@ -49,8 +49,16 @@ fn shapley_and_banzhaf_match_the_peer_values_of_every_reference_game() {
     for (name, e) in games {
         let g = load(name);
         assert_eq!(g.num_players() as u64, e["n"].as_u64().unwrap());
-        assert_close(&shapley(&g), &e["shapley"], &format!("{name} Shapley"));
-        assert_close(&banzhaf(&g), &e["banzhaf_raw"], &format!("{name} Banzhaf"));
+        assert_close(
+            &shapley(&g).unwrap(),
+            &e["shapley"],
+            &format!("{name} Shapley"),
+        );
+        assert_close(
+            &banzhaf(&g).unwrap(),
+            &e["banzhaf_raw"],
+            &format!("{name} Banzhaf"),
+        );
     }
 }
 
@@ -61,12 +69,12 @@ fn glove_game_shapley_is_one_sixth_one_sixth_two_thirds() {
         f64::from(left.min(s.contains(2) as u8))
     })
     .unwrap();
-    let phi = shapley(&g);
+    let phi = shapley(&g).unwrap();
     for (x, y) in phi.iter().zip([1.0 / 6.0, 1.0 / 6.0, 2.0 / 3.0]) {
         assert!(Tolerance::DEFAULT.eq(*x, y));
     }
     // Raw Banzhaf: left owners swing only with {2}: 1/4; player 2 with 3 of 4 coalitions.
-    let b = banzhaf(&g);
+    let b = banzhaf(&g).unwrap();
     for (x, y) in b.iter().zip([0.25, 0.25, 0.75]) {
         assert!(Tolerance::DEFAULT.eq(*x, y));
     }
@@ -105,6 +113,59 @@ fn an_empty_game_is_rejected() {
         banzhaf_sampled(&Empty, 10, 1, 0.9),
         Err(Error::InvalidGame(_))
     ));
+    assert!(matches!(shapley(&Empty), Err(Error::InvalidGame(_))));
+    assert!(matches!(banzhaf(&Empty), Err(Error::InvalidGame(_))));
+    assert!(matches!(
+        banzhaf_normalized(&Empty),
+        Err(Error::InvalidGame(_))
+    ));
+}
+
+#[test]
+fn shapley_of_an_oracle_game_is_a_i_times_a_n() {
+    // v(S) = a(S)^2 / 10 gives φ_i = a_i · a(N) / 10: each pair {i, j} contributes 2 a_i a_j,
+    // split equally, and the diagonal a_i^2 goes to i.
+    let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let g = Quadratic(a.to_vec());
+    let phi = shapley(&g).unwrap();
+    for (i, x) in phi.iter().enumerate() {
+        assert!((x - a[i] * 21.0 / 10.0).abs() < 1e-12, "φ_{i} = {x}");
+    }
+    // The oracle path and the stored table agree.
+    let dense = TuGame::from_game(&g).unwrap();
+    assert_eq!(banzhaf(&g).unwrap(), banzhaf(&dense).unwrap());
+    assert_eq!(
+        banzhaf_normalized(&g).unwrap(),
+        banzhaf_normalized(&dense).unwrap()
+    );
+}
+
+#[test]
+fn exact_values_of_oversized_or_broken_oracle_games_are_refused() {
+    // 40 players: a table of 2^40 values, 8 TiB.
+    let big = Quadratic(vec![1.0; 40]);
+    for r in [shapley(&big), banzhaf(&big), banzhaf_normalized(&big)] {
+        match r {
+            Err(Error::TooLarge(m)) => {
+                assert!(m.contains("8.0 TiB") && m.contains("30 players"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    struct Broken;
+    impl CoalitionalGame for Broken {
+        fn num_players(&self) -> usize {
+            3
+        }
+        fn value(&self, s: Coalition) -> f64 {
+            if s.0 == 0b101 {
+                f64::NAN
+            } else {
+                1.0
+            }
+        }
+    }
+    assert!(matches!(shapley(&Broken), Err(Error::InvalidGame(_))));
 }
 
 /// An oracle game: v(S) = (Σ_{i∈S} a_i)^2 / 10 for n players.
@@ -217,7 +278,7 @@ proptest! {
 
     #[test]
     fn shapley_equals_the_average_over_all_orders(g in tu_game(6)) {
-        let phi = shapley(&g);
+        let phi = shapley(&g).unwrap();
         for (x, y) in phi.iter().zip(shapley_by_permutations(&g)) {
             prop_assert!(Tolerance::DEFAULT.eq(*x, y), "{x} vs {y}");
         }
@@ -225,7 +286,7 @@ proptest! {
 
     #[test]
     fn shapley_is_efficient(g in tu_game(10)) {
-        let total: f64 = shapley(&g).iter().sum();
+        let total: f64 = shapley(&g).unwrap().iter().sum();
         prop_assert!(Tolerance::DEFAULT.eq(total, g.grand_value()));
     }
 
@@ -234,8 +295,8 @@ proptest! {
         let n = a.num_players();
         let b = TuGame::from_fn(n, |s| ((s.0.wrapping_mul(seed + 7) % 97) as f64) - 30.0).unwrap();
         let sum = TuGame::from_fn(n, |s| a.value(s) + b.value(s)).unwrap();
-        let (pa, pb, ps) = (shapley(&a), shapley(&b), shapley(&sum));
-        let (ba, bb, bs) = (banzhaf(&a), banzhaf(&b), banzhaf(&sum));
+        let (pa, pb, ps) = (shapley(&a).unwrap(), shapley(&b).unwrap(), shapley(&sum).unwrap());
+        let (ba, bb, bs) = (banzhaf(&a).unwrap(), banzhaf(&b).unwrap(), banzhaf(&sum).unwrap());
         for i in 0..n {
             prop_assert!(Tolerance::DEFAULT.eq(pa[i] + pb[i], ps[i]));
             prop_assert!(Tolerance::DEFAULT.eq(ba[i] + bb[i], bs[i]));
@@ -254,7 +315,7 @@ proptest! {
             base * (1.0 + pair as f64) + if pair == 2 && !rest.is_empty() { 5.0 } else { 0.0 }
         })
         .unwrap();
-        for values in [shapley(&h), banzhaf(&h)] {
+        for values in [shapley(&h).unwrap(), banzhaf(&h).unwrap()] {
             prop_assert!(Tolerance::DEFAULT.is_zero(values[0]));
             prop_assert!(Tolerance::DEFAULT.eq(values[1], values[2]));
         }
@@ -278,7 +339,7 @@ fn monte_carlo_shapley_intervals_cover_the_exact_value() {
         "superadditive_n12",
     ] {
         let g = load(name);
-        let exact = shapley(&g);
+        let exact = shapley(&g).unwrap();
         for seed in 0..5 {
             let est = shapley_sampled(&g, 4000, seed, 0.95).unwrap();
             assert_eq!(est.samples, 4000);
@@ -299,7 +360,7 @@ fn monte_carlo_shapley_intervals_cover_the_exact_value() {
 fn monte_carlo_banzhaf_intervals_cover_the_exact_value() {
     for name in ["convex_n10", "synergy_n12", "random_n12"] {
         let g = load(name);
-        let exact = banzhaf(&g);
+        let exact = banzhaf(&g).unwrap();
         for seed in 0..5 {
             let est = banzhaf_sampled(&g, 4000, seed, 0.95).unwrap();
             let covered = (0..g.num_players())
@@ -339,14 +400,14 @@ fn values_near_the_largest_float_give_finite_shapley_and_banzhaf_values() {
     // v = (0, 1e308, 2, 3) over masks: φ_1 = ½·1e308 + ½·(3 − 2), φ_2 = ½·2 + ½·(3 − 1e308).
     // Before, v(S ∪ i) − v(S) overflowed and inf − inf gave NaN.
     let g = covenant::game::TuGame::new(2, vec![0.0, 1e308, 2.0, 3.0]).unwrap();
-    let phi = covenant::coop::shapley(&g);
+    let phi = covenant::coop::shapley(&g).unwrap();
     assert!(phi.iter().all(|x| x.is_finite()), "{phi:?}");
     assert!(
         (phi[0] - 5e307).abs() <= 1e292 && (phi[1] + 5e307).abs() <= 1e292,
         "{phi:?}"
     );
     let g = covenant::game::TuGame::new(2, vec![0.0, -f64::MAX, f64::MAX, 0.0]).unwrap();
-    let beta = covenant::coop::banzhaf(&g);
+    let beta = covenant::coop::banzhaf(&g).unwrap();
     // β_1 = ½·((0 − MAX) + (−MAX − 0)) = −MAX, β_2 = ½·((0 + MAX) + (MAX − 0)) = MAX.
     assert_eq!(beta, vec![-f64::MAX, f64::MAX]);
 }

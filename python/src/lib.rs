@@ -408,19 +408,28 @@ fn power(
     index: &str,
 ) -> PyResult<(Vec<f64>, Vec<String>)> {
     let g = WeightedVoting::new(weights, quota).map_err(to_py)?;
-    let strings = |v: &[BigRational]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    // The counting solvers always return the exact form; an index without one has no strings.
+    let split = |p: coop::PowerIndex| {
+        let exact = p
+            .exact
+            .iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
+        (p.values, exact)
+    };
     match index {
         "shapley-shubik" => {
             let p = py.detach(|| coop::shapley_shubik(&g)).map_err(to_py)?;
-            Ok((p.values, strings(&p.exact)))
+            Ok(split(p))
         }
         "banzhaf" => {
             let p = py.detach(|| coop::banzhaf_power(&g)).map_err(to_py)?;
-            Ok((p.normalized_f64(), strings(&p.normalized)))
+            Ok(split(p.normalized))
         }
         "banzhaf-absolute" => {
             let p = py.detach(|| coop::banzhaf_power(&g)).map_err(to_py)?;
-            Ok((p.absolute_f64(), strings(&p.absolute)))
+            Ok(split(p.absolute))
         }
         other => Err(invalid(format!(
             "unknown index `{other}`: expected shapley-shubik, banzhaf or banzhaf-absolute"
@@ -513,8 +522,9 @@ impl TuGame {
     }
 
     /// Shapley value (numpy float64).
-    fn shapley<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::from_vec(py, py.detach(|| coop::shapley(&self.g)))
+    fn shapley<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let v = py.detach(|| coop::shapley(&self.g)).map_err(to_py)?;
+        Ok(PyArray1::from_vec(py, v))
     }
 
     /// Banzhaf value (raw, or normalised to sum to v(N) with `normalized=True`).
@@ -528,7 +538,7 @@ impl TuGame {
             py.detach(|| coop::banzhaf_normalized(&self.g))
                 .map_err(to_py)?
         } else {
-            py.detach(|| coop::banzhaf(&self.g))
+            py.detach(|| coop::banzhaf(&self.g)).map_err(to_py)?
         };
         Ok(PyArray1::from_vec(py, v))
     }

@@ -8,7 +8,10 @@ pub mod structure;
 pub use self::core::{
     core_check, core_nonempty, least_core, CoreCheck, CoreStatus, Domain, LeastCore,
 };
-pub use self::nucleolus::{kohlberg_criterion, nucleolus, prenucleolus, Nucleolus};
+pub use self::nucleolus::{
+    kohlberg_criterion, nucleolus, nucleolus_with_progress, prenucleolus,
+    prenucleolus_with_progress, Nucleolus,
+};
 pub use self::structure::{
     optimal_coalition_structure, stable_structure, structure_core, CoalitionStructure,
     StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,
@@ -16,7 +19,10 @@ pub use self::structure::{
 pub mod power;
 pub mod shapley;
 
-pub use power::{banzhaf_power, shapley_shubik, swing_counts, BanzhafPower, PowerIndex};
+pub use power::{
+    banzhaf_power, banzhaf_power_with_progress, shapley_shubik, shapley_shubik_with_progress,
+    swing_counts, BanzhafPower, PowerIndex,
+};
 pub use shapley::{
     banzhaf, banzhaf_normalized, banzhaf_sampled, shapley, shapley_sampled, SampledValues,
 };

@@ -9,6 +9,7 @@ use crate::coop::core::Domain;
 use crate::error::{Error, Result};
 use crate::game::tu::{Coalition, CoalitionalGame};
 use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
+use crate::progress::ProgressFn;
 use crate::tolerance::Tolerance;
 
 /// The nucleolus (or prenucleolus) of a game, with its certificate.
@@ -461,7 +462,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
         if self
             .levels
             .last()
-            .map_or(true, |&l| (l - opt.eps).abs() > self.tol)
+            .is_none_or(|&l| (l - opt.eps).abs() > self.tol)
         {
             self.levels.push(opt.eps);
         }
@@ -477,10 +478,13 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     }
 
     /// Stages until the fixed coalitions (with `N`) have rank `n`: the point is determined.
-    pub(crate) fn run(&mut self) -> Result<Vec<f64>> {
+    /// Reports `(rank, n + 1)` before each stage and `(n, n + 1)` at the end.
+    pub(crate) fn run(&mut self, report: &mut dyn FnMut(usize, usize)) -> Result<Vec<f64>> {
         while self.basis.rank() < self.n {
+            report(self.basis.rank(), self.n + 1);
             self.step()?;
         }
+        report(self.n, self.n + 1);
         Ok(self.x.clone())
     }
 
@@ -504,13 +508,27 @@ fn one_player<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Option<Nucleolus>> {
     }))
 }
 
-fn solve_nucleolus<G: CoalitionalGame + ?Sized>(g: &G, domain: Domain) -> Result<Nucleolus> {
+fn solve_nucleolus<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    domain: Domain,
+    mut progress: Option<ProgressFn>,
+) -> Result<Nucleolus> {
     if let Some(trivial) = one_player(g)? {
+        if let Some(report) = progress.as_mut() {
+            report(1, 1);
+        }
         return Ok(trivial);
     }
     let mut st = Stages::new(g, domain)?;
-    let allocation = st.run()?;
+    let mut report = |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    };
+    let allocation = st.run(&mut report)?;
     let kohlberg = kohlberg_criterion(g, &allocation, domain)?;
+    let n = g.num_players();
+    report(n + 1, n + 1);
     Ok(Nucleolus {
         allocation,
         excess_levels: st.levels,
@@ -559,7 +577,36 @@ fn solve_nucleolus<G: CoalitionalGame + ?Sized>(g: &G, domain: Domain) -> Result
 /// }
 /// ```
 pub fn nucleolus<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Nucleolus> {
-    solve_nucleolus(g, Domain::Imputations)
+    solve_nucleolus(g, Domain::Imputations, None)
+}
+
+/// [`nucleolus`] reporting progress as `(rank, n + 1)`: the rank of the fixed coalitions
+/// (with `N`) before each stage (the stages end when it reaches `n`), then `n + 1` of `n + 1`
+/// once the Kohlberg certificate is checked. A stage that fixes only coalitions dependent on
+/// earlier ones repeats the same position; the count never goes back.
+///
+/// # Errors
+/// As [`nucleolus`].
+///
+/// # Example
+/// ```
+/// use covenant::coop::nucleolus_with_progress;
+/// use covenant::game::TuGame;
+/// // Talmud bankruptcy game, estate 200, claims 100/200/300 (Aumann & Maschler 1985).
+/// let g = TuGame::new(3, vec![0., 0., 0., 0., 0., 0., 100., 200.]).unwrap();
+/// let mut seen = Vec::new();
+/// let nu = nucleolus_with_progress(&g, Some(&mut |done, total| seen.push((done, total))))
+///     .unwrap();
+/// assert!(nu.kohlberg);
+/// assert_eq!(seen.first(), Some(&(1, 4)));
+/// assert_eq!(seen.last(), Some(&(4, 4)));
+/// assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+/// ```
+pub fn nucleolus_with_progress<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    progress: Option<ProgressFn>,
+) -> Result<Nucleolus> {
+    solve_nucleolus(g, Domain::Imputations, progress)
 }
 
 /// The prenucleolus: as [`nucleolus`] over the preimputations (efficient allocations, no
@@ -578,7 +625,18 @@ pub fn nucleolus<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Nucleolus> {
 /// assert!((pn.allocation[2] + 4.0).abs() < 1e-6);
 /// ```
 pub fn prenucleolus<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Nucleolus> {
-    solve_nucleolus(g, Domain::Preimputations)
+    solve_nucleolus(g, Domain::Preimputations, None)
+}
+
+/// [`prenucleolus`] reporting progress as [`nucleolus_with_progress`] does.
+///
+/// # Errors
+/// As [`prenucleolus`].
+pub fn prenucleolus_with_progress<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    progress: Option<ProgressFn>,
+) -> Result<Nucleolus> {
+    solve_nucleolus(g, Domain::Preimputations, progress)
 }
 
 /// Cap on coalitions the Kohlberg check asks the separation oracle for in one batch.

@@ -38,41 +38,51 @@ use num_traits::{One, ToPrimitive, Zero};
 
 use crate::error::{Error, Result};
 use crate::game::voting::WeightedVoting;
+use crate::progress::ProgressFn;
 
 /// Most cells (counters modulo one prime, 4 bytes each) the counting tables may hold at once:
 /// 2^25 cells, 128 MiB.
 pub const MAX_DP_STATES: usize = 1 << 25;
 
-/// A power index of every player, exact and as floats.
+/// A power index of every player, as floats and exactly.
+///
+/// The crate's one shape for results that have a float and an exact form (as
+/// [`crate::noncoop::Equilibrium`]): the `f64` numbers under the name of what they are
+/// (`values` here, `strategies` there), and `exact`, the same numbers as rationals of the same
+/// shape, `Some` when the solver computed them exactly. The counting solvers of this module
+/// always do ([`PowerIndex::is_exact`]); the `Option` keeps one shape for every result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerIndex {
-    /// The index as `f64` (correctly rounded from `exact`).
+    /// The index as `f64`, one per player (correctly rounded from `exact`).
     pub values: Vec<f64>,
-    /// The exact index; the entries sum to 1.
-    pub exact: Vec<BigRational>,
+    /// The exact index, one per player, when computed exactly.
+    pub exact: Option<Vec<BigRational>>,
 }
 
-/// Banzhaf power of every player.
+impl PowerIndex {
+    /// An exactly computed index, with its correctly rounded `f64` values.
+    pub fn from_exact(exact: Vec<BigRational>) -> Self {
+        PowerIndex {
+            values: exact.iter().map(ratio_f64).collect(),
+            exact: Some(exact),
+        }
+    }
+
+    /// Whether the exact form is present.
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+}
+
+/// Banzhaf power of every player: swing counts and the two indices built from them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BanzhafPower {
     /// Swings: coalitions without the player that lose, and win with it.
     pub swings: Vec<BigUint>,
     /// Normalised Banzhaf index: swings over the total of all players' swings (sums to 1).
-    pub normalized: Vec<BigRational>,
+    pub normalized: PowerIndex,
     /// Absolute (Penrose–Banzhaf) index: swings over `2^(n−1)`.
-    pub absolute: Vec<BigRational>,
-}
-
-impl BanzhafPower {
-    /// [`BanzhafPower::normalized`] as `f64`.
-    pub fn normalized_f64(&self) -> Vec<f64> {
-        self.normalized.iter().map(ratio_f64).collect()
-    }
-
-    /// [`BanzhafPower::absolute`] as `f64`.
-    pub fn absolute_f64(&self) -> Vec<f64> {
-        self.absolute.iter().map(ratio_f64).collect()
-    }
+    pub absolute: PowerIndex,
 }
 
 fn ratio_f64(r: &BigRational) -> f64 {
@@ -109,12 +119,31 @@ fn ratio_f64(r: &BigRational) -> f64 {
 /// let mut w = vec![7u64; 5];
 /// w.extend([1u64; 10]);
 /// let ss = shapley_shubik(&WeightedVoting::new(w, 39).unwrap()).unwrap();
-/// assert_eq!(ss.exact[0].to_string(), "421/2145");
-/// assert_eq!(ss.exact[14].to_string(), "4/2145");
+/// let exact = ss.exact.unwrap();
+/// assert_eq!(exact[0].to_string(), "421/2145");
+/// assert_eq!(exact[14].to_string(), "4/2145");
 /// ```
 pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
+    shapley_shubik_with_progress(g, None)
+}
+
+/// [`shapley_shubik`] reporting progress: `(k, primes + 1)` after the counting tables modulo
+/// the `k`-th prime, and the last step after the exact rebuild. A game of `n` players needs
+/// `⌈(n+1)/30⌉` primes, so the count is fine-grained exactly where the run is long (the UN
+/// General Assembly, 193 members: 7 primes).
+///
+/// # Errors
+/// As [`shapley_shubik`].
+pub fn shapley_shubik_with_progress(
+    g: &WeightedVoting,
+    mut progress: Option<ProgressFn>,
+) -> Result<PowerIndex> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(true)?;
+    let counts = plan.count(true, &mut |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    })?;
     let n = plan.n;
     let fact = factorials(n);
     let v = plan.veto.len();
@@ -144,10 +173,7 @@ pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
         })
         .collect();
     check_sums_to_one(&exact, "Shapley–Shubik")?;
-    Ok(PowerIndex {
-        values: exact.iter().map(ratio_f64).collect(),
-        exact,
-    })
+    Ok(PowerIndex::from_exact(exact))
 }
 
 /// Each player's Banzhaf swing count: the coalitions without the player that lose, and win
@@ -159,8 +185,15 @@ pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
 /// # Complexity
 /// As [`banzhaf_power`].
 pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
+    swings_with_progress(g, &mut |_, _| {})
+}
+
+fn swings_with_progress(
+    g: &WeightedVoting,
+    report: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<BigUint>> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(false)?;
+    let counts = plan.count(false, report)?;
     Ok((0..plan.n)
         .map(|i| match plan.role[i] {
             Role::Veto => counts.veto[0].clone(),
@@ -187,10 +220,25 @@ pub fn swing_counts(g: &WeightedVoting) -> Result<Vec<BigUint>> {
 /// let b = banzhaf_power(&WeightedVoting::new(vec![4, 4, 4, 2, 2, 1], 12).unwrap()).unwrap();
 /// assert_eq!(b.swings.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
 ///            ["10", "10", "10", "6", "6", "0"]);
-/// assert_eq!(b.normalized[0].to_string(), "5/21");
+/// assert_eq!(b.normalized.exact.unwrap()[0].to_string(), "5/21");
 /// ```
 pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
-    let swings = swing_counts(g)?;
+    banzhaf_power_with_progress(g, None)
+}
+
+/// [`banzhaf_power`] reporting progress as [`shapley_shubik_with_progress`] does.
+///
+/// # Errors
+/// As [`banzhaf_power`].
+pub fn banzhaf_power_with_progress(
+    g: &WeightedVoting,
+    mut progress: Option<ProgressFn>,
+) -> Result<BanzhafPower> {
+    let swings = swings_with_progress(g, &mut |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    })?;
     let n = swings.len();
     let total: BigUint = swings.iter().sum();
     if total.is_zero() {
@@ -212,8 +260,8 @@ pub fn banzhaf_power(g: &WeightedVoting) -> Result<BanzhafPower> {
         .collect();
     Ok(BanzhafPower {
         swings,
-        normalized,
-        absolute,
+        normalized: PowerIndex::from_exact(normalized),
+        absolute: PowerIndex::from_exact(absolute),
     })
 }
 
@@ -331,7 +379,9 @@ impl Plan {
         })
     }
 
-    fn count(&self, sizes: bool) -> Result<Counts> {
+    /// The counts modulo each prime, rebuilt exactly. Reports `(primes done, primes + 1)`
+    /// after each prime's tables and the last step after the rebuild.
+    fn count(&self, sizes: bool, report: &mut dyn FnMut(usize, usize)) -> Result<Counts> {
         let slots = if sizes { self.m + 1 } else { 1 };
         let primes = primes_above_2_30(self.n.saturating_add(1).div_ceil(30));
         let single = self.quotas.len() <= 1;
@@ -341,10 +391,13 @@ impl Plan {
         } else {
             self.check_multi_size(slots)?;
         }
+        let steps = primes.len() + 1;
+        report(0, steps);
         let residues: Vec<Residues> = primes
             .iter()
-            .map(|&p| {
-                if single {
+            .enumerate()
+            .map(|(k, &p)| {
+                let r = if single {
                     let q = self.quotas.first().copied().unwrap_or(0) as usize;
                     if sizes {
                         self.single_rule_by_size(q, p)
@@ -353,7 +406,9 @@ impl Plan {
                     }
                 } else {
                     self.multi_rule(slots, p)
-                }
+                };
+                report(k + 1, steps);
+                r
             })
             .collect();
         let crt = Crt::new(&primes);
@@ -368,6 +423,7 @@ impl Plan {
             .map(|c| (0..slots).map(|s| rebuild(&|r| r.classes[c][s])).collect())
             .collect();
         let veto = (0..slots).map(|s| rebuild(&|r| r.veto[s])).collect();
+        report(steps, steps);
         Ok(Counts { classes, veto })
     }
 
@@ -439,7 +495,7 @@ impl Plan {
     /// Non-veto players' weights, ascending (one entry per player).
     fn sorted_single_weights(&self) -> Vec<usize> {
         let mut w: Vec<usize> = (0..self.class_weights.len())
-            .flat_map(|c| std::iter::repeat(self.single_weight(c)).take(self.class_size[c]))
+            .flat_map(|c| std::iter::repeat_n(self.single_weight(c), self.class_size[c]))
             .collect();
         w.sort_unstable();
         w
@@ -477,7 +533,7 @@ impl Plan {
                     while hi > 0 {
                         let lo = hi.saturating_sub(w);
                         let win = msub(ps[hi], ps[lo], p);
-                        acc = if k % 2 == 0 {
+                        acc = if k.is_multiple_of(2) {
                             madd(acc, win, p)
                         } else {
                             msub(acc, win, p)
@@ -561,7 +617,7 @@ impl Plan {
                         let lower = rows.below(&c, r, lo);
                         let win = msub(upper, lower, p);
                         let a = &mut acc[r + k];
-                        *a = if k % 2 == 0 {
+                        *a = if k.is_multiple_of(2) {
                             madd(*a, win, p)
                         } else {
                             msub(*a, win, p)
@@ -879,7 +935,7 @@ fn is_prime_u32(n: u32) -> bool {
         return false;
     }
     for sp in [2u32, 3, 5, 7, 11, 13, 61] {
-        if n % sp == 0 {
+        if n.is_multiple_of(sp) {
             return n == sp;
         }
     }

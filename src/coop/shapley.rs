@@ -1,12 +1,14 @@
 //! Shapley and Banzhaf values of TU games: exact for dense games, Monte Carlo with a stated
 //! confidence bound for oracle games beyond the dense limit.
 
+use std::borrow::Cow;
+
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::error::{Error, Result};
-use crate::game::tu::{Coalition, CoalitionalGame, TuGame};
+use crate::game::tu::{dense_bytes, Coalition, CoalitionalGame, TuGame, MAX_DENSE_PLAYERS};
 use crate::tolerance::Tolerance;
 
 /// Sums `weight(S) · (v(S ∪ i) − v(S))` over the coalitions `S` without `i`, for every `i`.
@@ -50,19 +52,52 @@ fn weighted_marginals(n: usize, v: &[f64], weight: impl Fn(usize) -> f64, post: 
     out
 }
 
-/// The exact Shapley value of a dense TU game.
+/// Every coalition's value of `g`: its own table when it stores one, else `2^n` calls to
+/// [`CoalitionalGame::value`] (checked finite, `v(∅)` taken as 0) into a new table.
+///
+/// # Errors
+/// [`Error::InvalidGame`] without players or with a non-finite value; [`Error::TooLarge`]
+/// beyond [`MAX_DENSE_PLAYERS`], stating the memory the table would take and pointing to the
+/// sampled estimate `sampled` instead.
+fn value_table<'a, G: CoalitionalGame + ?Sized>(g: &'a G, sampled: &str) -> Result<Cow<'a, [f64]>> {
+    let n = g.num_players();
+    if n == 0 {
+        return Err(Error::invalid_game("the game has no players"));
+    }
+    if let Some(v) = g.dense_values() {
+        return Ok(Cow::Borrowed(v));
+    }
+    if n > MAX_DENSE_PLAYERS {
+        return Err(Error::TooLarge(format!(
+            "the exact value of a {n}-player game reads all 2^{n} coalition values, a table of \
+             {}; the limit is {MAX_DENSE_PLAYERS} players ({}): estimate it with {sampled}",
+            crate::error::bytes(dense_bytes(n)),
+            crate::error::bytes(dense_bytes(MAX_DENSE_PLAYERS))
+        )));
+    }
+    Ok(Cow::Owned(TuGame::from_game(g)?.values().to_vec()))
+}
+
+/// The exact Shapley value of a coalitional game.
 ///
 /// `φ_i = Σ_{S ⊆ N∖{i}} |S|! (n−|S|−1)! / n! · (v(S ∪ {i}) − v(S))` (Shapley 1953).
 ///
 /// # Arguments
-/// * `g` — a dense game of `n ≤ 30` players.
+/// * `g` — any coalitional game of `n ≤ 30` players: a [`TuGame`] is read in place, other
+///   games are asked for all `2^n` values first.
 ///
 /// # Returns
 /// One value per player; they sum to `v(N)` (efficiency) up to rounding.
 ///
+/// # Errors
+/// [`Error::InvalidGame`] for a game without players or a non-finite value;
+/// [`Error::TooLarge`] beyond [`MAX_DENSE_PLAYERS`] players, with the memory the value table
+/// would need (use [`shapley_sampled`] there).
+///
 /// # Complexity
 /// `O(n · 2^n)` time: one table of the `n` size weights and one contiguous sweep per player
-/// over the value table; no allocation beyond the `2^n` weight table and the result.
+/// over the value table; `O(2^n)` memory for the weights (and for the values of a game that
+/// does not store them).
 ///
 /// # Example
 /// ```
@@ -70,10 +105,11 @@ fn weighted_marginals(n: usize, v: &[f64], weight: impl Fn(usize) -> f64, post: 
 /// use covenant::game::TuGame;
 /// // Glove game: players 0, 1 own left gloves, player 2 a right glove.
 /// let g = TuGame::new(3, vec![0., 0., 0., 0., 0., 1., 1., 1.]).unwrap();
-/// let phi = shapley(&g);
+/// let phi = shapley(&g).unwrap();
 /// assert!((phi[2] - 2.0 / 3.0).abs() < 1e-12 && (phi[0] - 1.0 / 6.0).abs() < 1e-12);
 /// ```
-pub fn shapley(g: &TuGame) -> Vec<f64> {
+pub fn shapley<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Vec<f64>> {
+    let v = value_table(g, "shapley_sampled")?;
     let n = g.num_players();
     // w[s] = s! (n-s-1)! / n!, built by the ratio w[s+1] / w[s] = (s+1) / (n-s-1).
     let mut by_size = vec![0.0; n + 1];
@@ -84,26 +120,33 @@ pub fn shapley(g: &TuGame) -> Vec<f64> {
     let by_mask: Vec<f64> = (0..1usize << n)
         .map(|m| by_size[m.count_ones() as usize])
         .collect();
-    weighted_marginals(n, g.values(), |m| by_mask[m], 1.0)
+    Ok(weighted_marginals(n, &v, |m| by_mask[m], 1.0))
 }
 
-/// The raw (non-normalised) Banzhaf value of a dense TU game: each player's average marginal
-/// contribution over the `2^(n−1)` coalitions without it (Banzhaf 1965; Owen 1975).
+/// The raw (non-normalised) Banzhaf value of a coalitional game: each player's average
+/// marginal contribution over the `2^(n−1)` coalitions without it (Banzhaf 1965; Owen 1975).
+///
+/// # Errors
+/// As [`shapley`] (use [`banzhaf_sampled`] beyond [`MAX_DENSE_PLAYERS`] players).
 ///
 /// # Complexity
-/// `O(n · 2^n)` time, no allocation beyond the result.
+/// `O(n · 2^n)` time, no allocation beyond the result for a [`TuGame`].
 ///
 /// # Example
 /// ```
 /// use covenant::coop::banzhaf;
 /// use covenant::game::TuGame;
 /// let g = TuGame::new(2, vec![0., 1., 1., 4.]).unwrap();
-/// assert_eq!(banzhaf(&g), vec![2.0, 2.0]);
+/// assert_eq!(banzhaf(&g).unwrap(), vec![2.0, 2.0]);
 /// ```
-pub fn banzhaf(g: &TuGame) -> Vec<f64> {
-    let n = g.num_players();
+pub fn banzhaf<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Vec<f64>> {
+    let v = value_table(g, "banzhaf_sampled")?;
+    Ok(raw_banzhaf(g.num_players(), &v))
+}
+
+fn raw_banzhaf(n: usize, v: &[f64]) -> Vec<f64> {
     let scale = 1.0 / (1u64 << (n - 1)) as f64;
-    weighted_marginals(n, g.values(), |_| 1.0, scale)
+    weighted_marginals(n, v, |_| 1.0, scale)
 }
 
 /// The normalised Banzhaf value: the raw Banzhaf value rescaled to be efficient,
@@ -111,21 +154,22 @@ pub fn banzhaf(g: &TuGame) -> Vec<f64> {
 /// normalised Banzhaf index.
 ///
 /// # Errors
-/// [`Error::InvalidGame`] when the raw values sum to zero (relative to the largest `|v(S)|`),
-/// so that no rescaling exists.
+/// As [`banzhaf`]; [`Error::InvalidGame`] when the raw values sum to zero (relative to the
+/// largest `|v(S)|`), so that no rescaling exists.
 ///
 /// # Complexity
 /// As [`banzhaf`].
-pub fn banzhaf_normalized(g: &TuGame) -> Result<Vec<f64>> {
-    let raw = banzhaf(g);
+pub fn banzhaf_normalized<G: CoalitionalGame + ?Sized>(g: &G) -> Result<Vec<f64>> {
+    let v = value_table(g, "banzhaf_sampled")?;
+    let raw = raw_banzhaf(g.num_players(), &v);
     let total: f64 = raw.iter().sum();
-    let scale = g.values().iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     if Tolerance::DEFAULT.is_zero(total / scale.max(1.0)) {
         return Err(Error::invalid_game(format!(
             "the raw Banzhaf values sum to {total}: the normalised Banzhaf value is undefined"
         )));
     }
-    let k = g.grand_value() / total;
+    let k = v[v.len() - 1] / total;
     Ok(raw.into_iter().map(|b| b * k).collect())
 }
 

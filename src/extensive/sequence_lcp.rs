@@ -221,7 +221,7 @@ fn lemke<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<(Vec<T>, Vec
         let qi = tab[i * width + rhs].clone();
         if qi < T::zero() {
             let ratio = -qi / lcp.d[i].clone();
-            if best.as_ref().map_or(true, |b| ratio > *b) {
+            if best.as_ref().is_none_or(|b| ratio > *b) {
                 best = Some(ratio);
                 r = i;
             }

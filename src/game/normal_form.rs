@@ -55,10 +55,10 @@ impl NormalForm {
             .first()
             .map(|a| a.shape().to_vec())
             .unwrap_or_default();
-        let players = (1..=n).map(|i| i.to_string()).collect();
+        let players = (0..n).map(|i| i.to_string()).collect();
         let strategies = shape
             .iter()
-            .map(|&k| (1..=k).map(|i| i.to_string()).collect())
+            .map(|&k| (0..k).map(|i| i.to_string()).collect())
             .collect();
         Self::with_names(players, strategies, payoffs)
     }

@@ -138,6 +138,14 @@ pub trait CoalitionalGame {
     /// The value `v(S)`; `v(∅) = 0`.
     fn value(&self, s: Coalition) -> f64;
 
+    /// The whole value table `v[mask]` (player `i` = bit `i`), when the game stores one.
+    /// Solvers that read every coalition ([`crate::coop::shapley`], [`crate::coop::banzhaf`])
+    /// use it instead of `2^n` calls to [`CoalitionalGame::value`] and a copy; the default is
+    /// `None` (values computed on demand).
+    fn dense_values(&self) -> Option<&[f64]> {
+        None
+    }
+
     /// Separation oracle of the constraint-generation solvers (least core, nucleolus): the
     /// proper coalition `S` (`∅ ≠ S ≠ N`) with `skip(S) == false` of largest excess
     /// `e(S, x) = v(S) − x(S)`, ties broken towards the smaller bitmask.
@@ -283,7 +291,7 @@ pub struct TuGame {
 
 /// Bytes a dense table of `n` players needs, as a float (`2^n · 8` overflows every integer
 /// type long before the question stops being meaningful).
-fn dense_bytes(n: usize) -> f64 {
+pub(crate) fn dense_bytes(n: usize) -> f64 {
     let n = i32::try_from(n).unwrap_or(i32::MAX);
     2f64.powi(n) * std::mem::size_of::<f64>() as f64
 }
@@ -405,6 +413,10 @@ impl CoalitionalGame for TuGame {
     #[inline]
     fn value(&self, s: Coalition) -> f64 {
         self.v[s.index()]
+    }
+
+    fn dense_values(&self) -> Option<&[f64]> {
+        Some(&self.v)
     }
 
     fn most_excess_coalitions(

@@ -29,7 +29,7 @@ impl WeightedVoting {
     pub fn new(weights: Vec<u64>, quota: u64) -> Result<Self> {
         let n = weights.len();
         let g = WeightedVoting {
-            players: (1..=n).map(|i| i.to_string()).collect(),
+            players: (0..n).map(|i| i.to_string()).collect(),
             rules: Vec::new(),
             veto: Vec::new(),
         };

@@ -402,7 +402,7 @@ pub fn parse_game_json_file(text: &str, file: &Path) -> Result<GameFile> {
             ))
         }
         Some((names, _)) => names,
-        None => (1..=n).map(|i| i.to_string()).collect(),
+        None => (0..n).map(|i| i.to_string()).collect(),
     };
     let total: usize = shape.iter().product();
     let mut tables: Vec<Option<Vec<f64>>> = vec![None; n];
@@ -479,7 +479,7 @@ fn strategy_names(r: &Reader, f: &Fields, shape: &[usize]) -> Result<Vec<Vec<Str
     }
     Ok(shape
         .iter()
-        .map(|&k| (1..=k).map(|i| i.to_string()).collect())
+        .map(|&k| (0..k).map(|i| i.to_string()).collect())
         .collect())
 }
 

@@ -295,7 +295,7 @@ impl Strategies {
 
     fn into_names(self) -> Vec<String> {
         match self {
-            Strategies::Count(k) => (1..=k).map(|i| i.to_string()).collect(),
+            Strategies::Count(k) => (0..k).map(|i| i.to_string()).collect(),
             Strategies::Labels(v) => v,
         }
     }
@@ -349,7 +349,7 @@ fn read_strategies(p: &mut Parser, players: &[String]) -> Result<Vec<Strategies>
     p.expect(Kind::Open, "`{` opening the strategy counts or labels")?;
     let mut out = Vec::with_capacity(players.len());
     for (pl, player) in players.iter().enumerate() {
-        let what = || format!("the strategies of player {} ({player})", pl + 1);
+        let what = || format!("the strategies of player {pl} ({player})");
         let s = if p.peek()?.kind == Kind::Open {
             let open = p.next()?;
             let mut names = Vec::new();
@@ -364,17 +364,14 @@ fn read_strategies(p: &mut Parser, players: &[String]) -> Result<Vec<Strategies>
             if names.is_empty() {
                 return Err(p.err_at(
                     open.start,
-                    format!("player {} ({player}) has no strategies", pl + 1),
+                    format!("player {pl} ({player}) has no strategies"),
                 ));
             }
             Strategies::Labels(names)
         } else {
             let (k, t) = p.count(&what())?;
             if k == 0 {
-                return Err(p.err_at(
-                    t.start,
-                    format!("player {} ({player}) has no strategies", pl + 1),
-                ));
+                return Err(p.err_at(t.start, format!("player {pl} ({player}) has no strategies")));
             }
             Strategies::Count(k)
         };

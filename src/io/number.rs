@@ -211,7 +211,7 @@ pub(crate) fn fast_number(b: &[u8], start: usize) -> Option<(Num, usize)> {
         // m and 10^k are exact: one correctly rounded division (Clinger).
         (
             m / POW10[frac_digits],
-            mant % 5u64.pow(frac_digits as u32) == 0,
+            mant.is_multiple_of(5u64.pow(frac_digits as u32)),
         )
     };
     Some((
@@ -286,7 +286,7 @@ fn decimal_value(d: &Decimal) -> Option<Num> {
     } else {
         let k = (-e10) as u32;
         // m / 10^k = (m / 5^k) / 2^k is a binary64 number iff 5^k divides m (m ≤ 2^53).
-        (m / POW10[k as usize], mant % 5u64.pow(k) == 0)
+        (m / POW10[k as usize], mant.is_multiple_of(5u64.pow(k)))
     };
     Some(Num {
         value: if d.negative { -magnitude } else { magnitude },

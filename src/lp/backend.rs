@@ -40,7 +40,9 @@ fn translate(lp: &LinearProgram) -> (UnsolvedProblem, Translated) {
         .iter()
         .map(|row| {
             let mut e = Expression::with_capacity(row.terms.len());
-            for &(v, c) in &row.terms {
+            // Explicit zeros (ties in a game's payoffs give many) are left out: they are no
+            // part of the program, and a sparse factorisation need not carry them.
+            for &(v, c) in row.terms.iter().filter(|(_, c)| *c != 0.0) {
                 e.add_mul(c, vars[v.0]);
             }
             match row.relation {

@@ -3,7 +3,7 @@
 use super::scale::PayoffScale;
 use crate::error::{Error, Result};
 use crate::game::NormalForm;
-use crate::lp::{Backend, LinearProgram, Relation, Sense};
+use crate::lp::{Backend, LinearProgram, LpSolution, Relation, Sense};
 use crate::progress::ProgressFn;
 use crate::tolerance::Tolerance;
 use crate::verify;
@@ -120,6 +120,29 @@ pub fn correlated_equilibrium_with_progress(
             ..ce
         });
     }
+    let mut report = |done, total| {
+        if let Some(r) = progress.as_mut() {
+            r(done, total)
+        }
+    };
+    let (lp, profiles) = program(g, kind, objective, &mut report)?;
+    let n = g.num_players();
+    let ce = solve_with_fallback(g, &lp, kind, objective, &profiles, &|b| lp.solve_with(b))?;
+    if let Some(report) = progress.as_mut() {
+        report(n + 1, n + 1);
+    }
+    Ok(ce)
+}
+
+/// The CE program of `g` (variables: the probabilities of the pure profiles, row-major) and
+/// the profiles in variable order, after checking the objective's player and the size limit.
+/// Reports `(p, n + 1)` before each player's rows and `(n, n + 1)` at the end.
+fn program(
+    g: &NormalForm,
+    kind: CeKind,
+    objective: CeObjective,
+    report: &mut dyn FnMut(usize, usize),
+) -> Result<(LinearProgram, Vec<Vec<usize>>)> {
     let n = g.num_players();
     let shape = g.shape().to_vec();
     if let CeObjective::MaxPlayer(p) | CeObjective::MinPlayer(p) = objective {
@@ -165,9 +188,7 @@ pub fn correlated_equilibrium_with_progress(
         .map(|f| lp.add_variable(0.0, f64::INFINITY, cost(f)))
         .collect();
     for p in 0..n {
-        if let Some(report) = progress.as_mut() {
-            report(p, n + 1);
-        }
+        report(p, n + 1);
         let (k, stride) = (shape[p], strides[p]);
         let t = &tensors[p];
         match kind {
@@ -200,26 +221,27 @@ pub fn correlated_equilibrium_with_progress(
         }
     }
     lp.add_constraint(mu.iter().map(|&v| (v, 1.0)), Relation::Eq, 1.0);
-    if let Some(report) = progress.as_mut() {
-        report(n, n + 1);
-    }
-    let ce = solve_with_fallback(g, &lp, kind, objective, profiles)?;
-    if let Some(report) = progress.as_mut() {
-        report(n + 1, n + 1);
-    }
-    Ok(ce)
+    report(n, n + 1);
+    Ok((lp, profiles))
 }
 
-/// Solves the CE program with the default backend and, when that fails (microlp reports
-/// "Singular matrix" on some 30x30 games), errs or returns a point whose regret exceeds the LP
-/// tolerance, with every other compiled-in backend in turn. The LP is feasible and bounded
-/// (every Nash equilibrium is a CE), so a failure is the backend's, not the game's.
+/// Solves the CE program with the default backend and, when that fails, with every other
+/// compiled-in backend in turn (with the default features: microlp, then Clarabel). A failure
+/// is any error of the backend itself (microlp was reported to answer "Singular matrix" on a
+/// 30x30 game), a status other than optimal, or an optimal point whose regret, recomputed by
+/// [`verify::correlated_regret`], exceeds the LP tolerance. The LP is feasible and bounded
+/// (every Nash equilibrium is a CE), so a failure is the backend's, not the game's. Only
+/// [`Error::InvalidArgument`] (a program no backend accepts) ends the search at once.
+///
+/// `solve` runs the program on one backend: `|b| lp.solve_with(b)`, or in the tests a
+/// wrapper that makes a backend fail, so that the fallback itself is exercised.
 fn solve_with_fallback(
     g: &NormalForm,
     lp: &LinearProgram,
     kind: CeKind,
     objective: CeObjective,
-    profiles: Vec<Vec<usize>>,
+    profiles: &[Vec<usize>],
+    solve: &dyn Fn(Backend) -> Result<LpSolution>,
 ) -> Result<CorrelatedEquilibrium> {
     let range = g
         .payoff_tensors()
@@ -236,19 +258,27 @@ fn solve_with_fallback(
     let mut failures = Vec::new();
     let mut best: Option<CorrelatedEquilibrium> = None;
     for backend in order {
-        let sol = match lp.solve_with(backend) {
+        let sol = match solve(backend) {
             Ok(sol) => sol,
-            Err(e @ Error::Lp { .. }) => {
-                failures.push(e.to_string());
+            Err(e @ Error::InvalidArgument(_)) => return Err(e),
+            Err(e) => {
+                failures.push(format!("{}: {e}", backend.name()));
                 continue;
             }
-            Err(e) => return Err(e),
         };
-        if !sol.is_optimal() {
+        if !sol.is_optimal() || sol.values.len() != lp.num_variables() {
             failures.push(format!("{}: {:?}", backend.name(), sol.status));
             continue;
         }
-        let ce = certified(g, &profiles, sol.values, kind, objective)?;
+        // The game and objective were checked before the LP was built: a point the checker
+        // refuses (no mass left after dropping LP dust, NaN) is the backend's failure too.
+        let ce = match certified(g, profiles, sol.values, kind, objective) {
+            Ok(ce) => ce,
+            Err(e) => {
+                failures.push(format!("{}: {e}", backend.name()));
+                continue;
+            }
+        };
         if ce.regret <= threshold {
             return Ok(ce);
         }
@@ -303,4 +333,149 @@ fn certified(
         objective,
         regret,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    /// A seeded n x n game with integer payoffs in [-10, 10], and its CE program.
+    fn seeded(n: usize, seed: u64, kind: CeKind) -> (NormalForm, LinearProgram, Vec<Vec<usize>>) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut matrix = || -> Vec<Vec<f64>> {
+            (0..n)
+                .map(|_| {
+                    (0..n)
+                        .map(|_| rng.random_range(-10i32..=10) as f64)
+                        .collect()
+                })
+                .collect()
+        };
+        let (a, b) = (matrix(), matrix());
+        let g = NormalForm::from_matrices(&a, &b).unwrap();
+        let (lp, profiles) = program(&g, kind, CeObjective::Welfare, &mut |_, _| {}).unwrap();
+        (g, lp, profiles)
+    }
+
+    fn lp_error(backend: Backend) -> Error {
+        Error::Lp {
+            backend: backend.name(),
+            message: "Singular matrix (injected by the test)".into(),
+        }
+    }
+
+    #[test]
+    fn a_failing_default_backend_falls_back_and_the_answer_is_certified() {
+        let first = Backend::default_backend().unwrap();
+        if Backend::all_available().len() < 2 {
+            return; // nothing to fall back to in this build
+        }
+        for kind in [CeKind::Correlated, CeKind::Coarse] {
+            let (g, lp, profiles) = seeded(30, 7, kind);
+            let asked = std::cell::RefCell::new(Vec::new());
+            let ce = solve_with_fallback(&g, &lp, kind, CeObjective::Welfare, &profiles, &|b| {
+                asked.borrow_mut().push(b);
+                if b == first {
+                    Err(lp_error(b))
+                } else {
+                    lp.solve_with(b)
+                }
+            })
+            .unwrap();
+            assert_eq!(asked.borrow()[0], first);
+            assert!(asked.borrow().len() >= 2);
+            // Certified by the independent checker, and optimal: welfare at least that of the
+            // best pure profile that is itself a CE, and equal to the other backend's optimum.
+            let again =
+                verify::correlated_regret(&g, &ce.distribution, kind == CeKind::Coarse).unwrap();
+            assert!(
+                again <= Tolerance::LP.threshold(10.0),
+                "{kind:?}: regret {again}"
+            );
+            assert_eq!(again, ce.regret);
+            let mass: f64 = ce.distribution.iter().map(|(_, p)| p).sum();
+            assert!((mass - 1.0).abs() < 1e-9);
+            let fallback = asked.borrow()[1];
+            let direct = lp.solve_with(fallback).unwrap();
+            assert!((direct.objective - ce.objective).abs() < 1e-5, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_backend_answer_that_fails_the_certificate_is_not_returned() {
+        let first = Backend::default_backend().unwrap();
+        if Backend::all_available().len() < 2 {
+            return;
+        }
+        let (g, lp, profiles) = seeded(6, 11, CeKind::Correlated);
+        // The first backend "solves" with all mass on the profile of worst welfare that is not
+        // a CE: the certificate must reject it and the next backend answer.
+        let bad = (0..profiles.len())
+            .find(|&f| {
+                let d = vec![(profiles[f].clone(), 1.0)];
+                verify::correlated_regret(&g, &d, false).unwrap() > 1.0
+            })
+            .expect("a seeded 6x6 game has a pure profile that is not a CE");
+        let ce = solve_with_fallback(
+            &g,
+            &lp,
+            CeKind::Correlated,
+            CeObjective::Welfare,
+            &profiles,
+            &|b| {
+                if b == first {
+                    let mut values = vec![0.0; profiles.len()];
+                    values[bad] = 1.0;
+                    Ok(LpSolution {
+                        status: crate::lp::LpStatus::Optimal,
+                        values,
+                        objective: 0.0,
+                        duals: None,
+                    })
+                } else {
+                    lp.solve_with(b)
+                }
+            },
+        )
+        .unwrap();
+        assert!(ce.regret <= Tolerance::LP.threshold(10.0));
+        assert!(
+            ce.distribution.iter().all(|(s, _)| *s != profiles[bad]) || ce.distribution.len() > 1
+        );
+    }
+
+    #[test]
+    fn when_every_backend_fails_the_error_names_each_failure() {
+        let (g, lp, profiles) = seeded(3, 1, CeKind::Coarse);
+        let err = solve_with_fallback(
+            &g,
+            &lp,
+            CeKind::Coarse,
+            CeObjective::Welfare,
+            &profiles,
+            &|b| Err(lp_error(b)),
+        )
+        .unwrap_err();
+        match err {
+            Error::Numerical { message, .. } => {
+                for b in Backend::all_available() {
+                    assert!(message.contains(b.name()), "{message}");
+                }
+                assert!(message.contains("Singular matrix"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A program no backend accepts is an error at once, not a list of failures.
+        let once = solve_with_fallback(
+            &g,
+            &lp,
+            CeKind::Coarse,
+            CeObjective::Welfare,
+            &profiles,
+            &|_| Err(Error::invalid_argument("LP row 0 has coefficient inf")),
+        );
+        assert!(matches!(once, Err(Error::InvalidArgument(_))));
+    }
 }

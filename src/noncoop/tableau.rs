@@ -772,7 +772,7 @@ fn block_update_avx2(data: &mut [f64], w: usize, vt: &[f64], c: &[f64], slot: &[
     let rows = slot.len();
     let k = c.len() / rows;
     let groups = w / 4;
-    assert!(w % 4 == 0 && data.len() >= rows * w && vt.len() >= groups * 4 * PIVOT_BLOCK);
+    assert!(w.is_multiple_of(4) && data.len() >= rows * w && vt.len() >= groups * 4 * PIVOT_BLOCK);
     let mut coef = [0.0; PIVOT_BLOCK];
     for (r, (row, &s)) in data.chunks_exact_mut(w).zip(slot).enumerate() {
         if s != usize::MAX {

@@ -199,7 +199,7 @@ impl<'a, 'b> Progress<'a, 'b> {
     fn step(&mut self, new: usize) {
         self.done += 1;
         self.total += new;
-        if self.done % 4096 == 0 {
+        if self.done.is_multiple_of(4096) {
             if let Some(cb) = self.cb.as_mut() {
                 cb(self.done, self.total);
             }

@@ -361,7 +361,7 @@ pub fn peaceful_settlement(sys: &System, a: &Analysis, scope: Scope) -> Conditio
             Award::Capability => sys.cap[d.a] / (sys.cap[d.a] + sys.cap[d.b]),
         };
         let slack = (outcome - range.0).min(range.1 - outcome);
-        if worst.as_ref().map_or(true, |w| slack < w.0) {
+        if worst.as_ref().is_none_or(|w| slack < w.0) {
             worst = Some((
                 slack,
                 SettlementWitness {
@@ -557,7 +557,7 @@ pub fn equal_rules(sys: &System) -> Result<Condition> {
         if let Some(g) = procedure_game(sys, p) {
             let ss = crate::coop::shapley_shubik(&g)?;
             let bz = crate::coop::banzhaf_power(&g)?;
-            let bzf = bz.normalized_f64();
+            let bzf = bz.normalized.values;
             let mut all_members = vec![0.0; m];
             for (pos, &k) in pr.body.iter().enumerate() {
                 if let Some(mi) = sys.members.iter().position(|&x| x == k) {

@@ -244,7 +244,7 @@ pub struct Validity {
 impl Validity {
     /// Whether the clause is in force in `year`.
     pub fn covers(&self, year: i32) -> bool {
-        self.since.map_or(true, |s| year >= s) && self.until.map_or(true, |u| year <= u)
+        self.since.is_none_or(|s| year >= s) && self.until.is_none_or(|u| year <= u)
     }
 }
 

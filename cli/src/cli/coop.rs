@@ -126,24 +126,27 @@ pub fn coop(args: &CoopArgs) -> Result<()> {
             out.core_nonempty = Some(lc.epsilon <= covenant::Tolerance::LP.abs);
         }
         Solution::Nucleolus | Solution::Prenucleolus => {
+            // Counted: the rank of the fixed coalitions out of n, then the certificate.
             let nu = if args.solution == Solution::Nucleolus {
-                let spin = Progress::spinner("computing the nucleolus");
-                let r = coop::nucleolus(&g);
-                spin.finish();
+                let mut bar = Progress::new("nucleolus: rank of fixed coalitions");
+                let mut report = |done: usize, total: usize| bar.update(done, total);
+                let r = coop::nucleolus_with_progress(&g, Some(&mut report));
+                bar.finish();
                 r?
             } else {
-                let spin = Progress::spinner("computing the prenucleolus");
-                let r = coop::prenucleolus(&g);
-                spin.finish();
+                let mut bar = Progress::new("prenucleolus: rank of fixed coalitions");
+                let mut report = |done: usize, total: usize| bar.update(done, total);
+                let r = coop::prenucleolus_with_progress(&g, Some(&mut report));
+                bar.finish();
                 r?
             };
             out.epsilon = nu.excess_levels.first().copied();
             out.excess_levels = Some(nu.excess_levels);
             out.allocation = Some(nu.allocation);
         }
-        Solution::Shapley => out.allocation = Some(coop::shapley(&g)),
+        Solution::Shapley => out.allocation = Some(coop::shapley(&g)?),
         Solution::Banzhaf => {
-            out.allocation = Some(coop::banzhaf(&g));
+            out.allocation = Some(coop::banzhaf(&g)?);
             out.normalization = Some(RAW_BANZHAF);
         }
         Solution::Structure => {
@@ -244,11 +247,19 @@ struct PowerJson {
     index: &'static str,
     players: Vec<String>,
     values: Vec<f64>,
-    exact: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     swings: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalization: Option<&'static str>,
+}
+
+/// The exact index as `p/q` strings, when it was computed exactly.
+fn exact_strings(p: &coop::PowerIndex) -> Option<Vec<String>> {
+    p.exact
+        .as_ref()
+        .map(|e| e.iter().map(ToString::to_string).collect())
 }
 
 fn voting_game(args: &PowerArgs) -> Result<WeightedVoting> {
@@ -279,29 +290,31 @@ pub fn power(args: &PowerArgs) -> Result<()> {
     let g = voting_game(args)?;
     let out = match args.index {
         Index::ShapleyShubik => {
-            let spin = Progress::spinner("counting Shapley-Shubik pivots");
-            let p = coop::shapley_shubik(&g);
-            spin.finish();
+            let mut bar = Progress::new("counting Shapley-Shubik pivots, modulo each prime");
+            let mut report = |done: usize, total: usize| bar.update(done, total);
+            let p = coop::shapley_shubik_with_progress(&g, Some(&mut report));
+            bar.finish();
             let p = p?;
             PowerJson {
                 index: "shapley-shubik",
                 players: g.players().to_vec(),
                 values: p.values.clone(),
-                exact: p.exact.iter().map(ToString::to_string).collect(),
+                exact: exact_strings(&p),
                 swings: None,
                 normalization: None,
             }
         }
         Index::Banzhaf => {
-            let spin = Progress::spinner("counting Banzhaf swings");
-            let p = coop::banzhaf_power(&g);
-            spin.finish();
+            let mut bar = Progress::new("counting Banzhaf swings, modulo each prime");
+            let mut report = |done: usize, total: usize| bar.update(done, total);
+            let p = coop::banzhaf_power_with_progress(&g, Some(&mut report));
+            bar.finish();
             let p = p?;
             PowerJson {
                 index: "banzhaf",
                 players: g.players().to_vec(),
-                values: p.normalized_f64(),
-                exact: p.normalized.iter().map(ToString::to_string).collect(),
+                values: p.normalized.values.clone(),
+                exact: exact_strings(&p.normalized),
                 swings: Some(p.swings.iter().map(ToString::to_string).collect()),
                 normalization: Some(NORMALIZED_BANZHAF),
             }
@@ -320,7 +333,8 @@ pub fn power(args: &PowerArgs) -> Result<()> {
             }
             let mut t = Table::new(header);
             for (i, name) in out.players.iter().enumerate() {
-                let mut row = vec![name.clone(), num(out.values[i]), out.exact[i].clone()];
+                let exact = out.exact.as_ref().map_or("-".into(), |e| e[i].clone());
+                let mut row = vec![name.clone(), num(out.values[i]), exact];
                 if let Some(s) = &out.swings {
                     row.push(s[i].clone());
                 }

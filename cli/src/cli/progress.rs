@@ -27,21 +27,6 @@ impl Progress {
         Progress { bar }
     }
 
-    /// A spinner with the elapsed time, for a computation that reports no counts (the power
-    /// indices' counting DP, the nucleolus' LP sequence); hidden unless stderr is a terminal.
-    pub fn spinner(message: &'static str) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-                b.set_style(style);
-            }
-            b.set_message(message);
-            b.enable_steady_tick(std::time::Duration::from_millis(120));
-            b
-        });
-        Progress { bar }
-    }
-
     /// Reports `done` of `total` steps.
     pub fn update(&mut self, done: usize, total: usize) {
         if let Some(b) = &self.bar {

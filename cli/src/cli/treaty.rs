@@ -146,7 +146,7 @@ fn print_report(r: &Report) {
     if !r.preponderant.is_empty() {
         outln!(
             "beyond the system's reach (preponderant): {}",
-            clip(&r.preponderant.join(", "), 80)
+            clip(&r.preponderant.join(", "), 77)
         );
     }
     if let Some(p) = r.predicted_reliability {
@@ -158,7 +158,7 @@ fn print_report(r: &Report) {
         head.push("P(holds)");
     }
     head.push("reason");
-    let mut table = Table::new(head);
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for c in &r.conditions {
         let verdict = match (c.verdict, c.judged) {
             (v, true) => v.as_str().to_uppercase(),
@@ -173,7 +173,26 @@ fn print_report(r: &Report) {
         if sampled {
             row.push(c.probability.map_or("-".into(), |p| format!("{p:.2}")));
         }
-        row.push(clip(&c.detail, if sampled { 62 } else { 72 }));
+        row.push(c.detail.clone());
+        rows.push(row);
+    }
+    // The reason takes what the other columns (and their two-space gaps) leave of 120.
+    let used: usize = (0..head.len() - 1)
+        .map(|k| {
+            rows.iter()
+                .map(|row| row[k].chars().count())
+                .chain([head[k].len()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum();
+    let reason = 120usize.saturating_sub(used).max(24);
+    let mut table = Table::new(head);
+    for mut row in rows {
+        if let Some(last) = row.last_mut() {
+            *last = clip(last, reason);
+        }
         table.row(row);
     }
     table.print();
