@@ -200,6 +200,8 @@ def test_dict_models_are_validated_like_files():
         ({"scope": "both"}, cv.InvalidArgumentError, "unknown scope `both`"),
         ({"samples": 10**7}, cv.TooLargeError, "Monte Carlo samples"),
         ({"samples": -1}, cv.InvalidArgumentError, "non-negative"),
+        ({"samples": 2.5}, cv.InvalidArgumentError, "samples must be a non-negative integer"),
+        ({"seed": 2**64}, cv.InvalidArgumentError, "seed must be a non-negative integer below"),
         ({"conditions": ["deterence"]}, cv.InvalidArgumentError, "unknown condition `deterence`"),
     ],
 )
