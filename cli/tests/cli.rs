@@ -322,6 +322,18 @@ fn sweep_json_pairs_and_plot_are_written() {
     assert!(out.status.success());
     let text = std::fs::read_to_string(&heat).unwrap();
     assert!(text.contains("<rect") && text.contains("SUN"));
+    // With samples the cells are P(deterred).
+    let out = covenant(&[
+        "check",
+        "models/anzus.toml",
+        "--samples",
+        "20",
+        "--plot",
+        heat.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&heat).unwrap();
+    assert!(text.contains("P(aggressor") && text.contains("20 samples"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -508,24 +508,62 @@ class Report:
                 m[idx[p["aggressor"]], idx[p["target"]]] = p["eu"]
         return m
 
-    def plot(self, ax: Any = None) -> Any:
-        """The deterrence heatmap (aggressor × target, coloured by EU; blue = deterred) on a
-        matplotlib Axes (a new figure when ``ax`` is None). Returns the Axes."""
+    def p_deterred_matrix(self) -> np.ndarray:
+        """``M[i, j]`` = P(state i is deterred from attacking state j) under the model's prior
+        (a check with ``samples``; NaN where there is no scenario, as in :meth:`eu_matrix`).
+
+        Raises:
+            InvalidArgumentError: the report was checked without samples.
+        """
+        if self.samples == 0:
+            raise InvalidArgumentError(
+                "invalid argument: P(deterred) needs a check with samples, e.g. check(samples=1000)"
+            )
+        idx = {s: k for k, s in enumerate(self.states)}
+        m = np.full((len(self.states), len(self.states)), np.nan)
+        for p in self.pairs:
+            if p.get("p_deterred") is not None:
+                m[idx[p["aggressor"]], idx[p["target"]]] = p["p_deterred"]
+        return m
+
+    def plot(self, ax: Any = None, color: str = "eu") -> Any:
+        """The deterrence heatmap (aggressor × target) on a matplotlib Axes (a new figure when
+        ``ax`` is None). Returns the Axes.
+
+        Args:
+            ax: the Axes to draw on.
+            color: ``"eu"`` colours each cell by the EU of the aggression (blue: deterred,
+                EU < 0); ``"p_deterred"`` by P(deterred) under the prior (blue: likely
+                deterred; needs a check with ``samples``).
+
+        Raises:
+            InvalidArgumentError: an unknown ``color``, or ``"p_deterred"`` without samples.
+        """
+        if color not in ("eu", "p_deterred"):
+            raise InvalidArgumentError(
+                f"invalid argument: unknown color `{color}`: expected eu or p_deterred"
+            )
+        m = self.eu_matrix() if color == "eu" else self.p_deterred_matrix()
         plt = _require("matplotlib.pyplot", "Report.plot")
-        m = self.eu_matrix()
         n = len(self.states)
         if ax is None:
             _, ax = plt.subplots(figsize=(1 + 0.5 * n, 0.8 + 0.5 * n))
-        finite = m[np.isfinite(m)]
-        lim = float(np.max(np.abs(finite))) if finite.size else 1.0
-        lim = lim or 1.0
-        im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        if color == "eu":
+            finite = m[np.isfinite(m)]
+            lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+            lim = lim or 1.0
+            im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            title, label = "EU of aggression (blue: deterred)", "EU"
+        else:
+            im = ax.imshow(m, cmap="RdBu", vmin=0.0, vmax=1.0)
+            title = f"P(deterred), {self.samples} samples (blue: deterred)"
+            label = "P(deterred)"
         ax.set_xticks(range(n), self.states, rotation=90)
         ax.set_yticks(range(n), self.states)
         ax.set_xlabel("target")
         ax.set_ylabel("aggressor")
-        ax.set_title(f"{self.treaty} ({self.year})\nEU of aggression (blue: deterred)")
-        ax.figure.colorbar(im, ax=ax, label="EU")
+        ax.set_title(f"{self.treaty} ({self.year})\n{title}")
+        ax.figure.colorbar(im, ax=ax, label=label)
         return ax
 
 

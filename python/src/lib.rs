@@ -857,7 +857,6 @@ fn sweep_chunk<'py>(
             pairs,
             samples,
             seed,
-            ..Default::default()
         },
     };
     let rows = py
