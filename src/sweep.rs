@@ -523,6 +523,8 @@ pub fn report_rows(
 /// * `base` — the model's TOML document as written.
 /// * `origin` — its file name, for error messages.
 /// * `grid`, `k` — the grid and the point.
+/// * `opts` — the check's options; with samples, the point draws from
+///   [`point_seed`]`(opts.check.seed, k)`.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a point past the grid or a path the model lacks; the treaty
@@ -589,10 +591,13 @@ pub fn check_point(
 /// # Errors
 /// [`Error::Parse`]/[`Error::Model`] (with the file's own lines) when the model as written is
 /// invalid; [`Error::InvalidArgument`] when the range is past the grid or an axis names a path
-/// the model lacks; otherwise the first failing point's error as in [`check_point`].
+/// the model lacks; otherwise the first failing point's error as in [`check_point`] (with
+/// samples: [`Error::InvalidArgument`] when the model has no `[prior]`, [`Error::TooLarge`]
+/// past the treaty check's sample limit).
 ///
 /// # Complexity
-/// `range.len()` treaty checks, spread over the pool's threads.
+/// `range.len()` treaty checks, spread over the pool's threads; with `samples`, each point's
+/// check also repeats the scenario analysis once per sample.
 pub fn sweep_text(
     text: &str,
     origin: &Path,
