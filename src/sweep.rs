@@ -390,12 +390,45 @@ fn set_path_from(
 }
 
 /// What a sweep checks and reports: the treaty check's options (year, scope, conditions;
-/// `pairs` adds one row per attack scenario). Monte Carlo samples are refused in a sweep (a
-/// grid point is one parameter vector).
+/// `pairs` adds one row per attack scenario; `samples` runs the Monte Carlo check under the
+/// model's prior at every point).
+///
+/// With `samples > 0`, `check.seed` is the sweep's seed: point `k` draws its samples from
+/// [`point_seed`]`(seed, k)`, so a point's rows depend only on the seed and the point, never on
+/// which shard or worker ran it.
 #[derive(Debug, Clone, Default)]
 pub struct SweepOptions {
-    /// Options of the treaty check at every point.
+    /// Options of the treaty check at every point (the seed is re-derived per point).
     pub check: CheckOptions,
+}
+
+/// The Monte Carlo seed of grid point `k` in a sweep seeded with `seed`.
+///
+/// Each point needs its own stream (the same seed everywhere would give every point the same
+/// draws, correlating neighbouring points' estimates), and the stream must be a function of
+/// `(seed, k)` alone so that shards and Dask chunks reproduce a single run. Two rounds of the
+/// SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom number
+/// generators", OOPSLA 2014) decorrelate consecutive `k`; the treaty check then derives one
+/// stream per sample from this seed.
+///
+/// `covenant check --samples N --seed point_seed(seed, k)` on the model edited to point `k`
+/// gives the same probabilities as the sweep's row (the rows carry this seed).
+///
+/// # Example
+/// ```
+/// use covenant::sweep::point_seed;
+/// assert_eq!(point_seed(7, 3), point_seed(7, 3));
+/// assert_ne!(point_seed(7, 3), point_seed(7, 4));
+/// assert_ne!(point_seed(7, 3), point_seed(8, 3));
+/// ```
+pub fn point_seed(seed: u64, k: usize) -> u64 {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    mix(seed ^ mix(k as u64))
 }
 
 /// One line of a sweep's output.
@@ -420,6 +453,14 @@ pub struct Row {
     pub target: Option<String>,
     /// The aggressor's win probability (pair rows only).
     pub win_probability: Option<f64>,
+    /// P(holds) under the model's prior, on condition rows of a sweep with samples (`None` on
+    /// pair rows, without samples, and for conditions not sampled: participation, burden
+    /// sharing, equal rules).
+    pub probability: Option<f64>,
+    /// P(deterred) under the prior, on pair rows of a sweep with samples.
+    pub p_deterred: Option<f64>,
+    /// The Monte Carlo seed this point used ([`point_seed`]), in a sweep with samples.
+    pub seed: Option<u64>,
 }
 
 /// The treaty-layer adapter: turns one check's report into rows (one per condition and scope,
@@ -431,8 +472,14 @@ pub struct Row {
 ///
 /// # Returns
 /// Condition rows in report order, then pair rows (condition `deterrence`, scope `pair`,
-/// margin `−EU`).
-pub fn report_rows(point: usize, parameters: &[Value], report: &Report) -> Vec<Row> {
+/// margin `−EU`); with samples in the report, `probability` / `p_deterred` and `seed` filled.
+pub fn report_rows(
+    point: usize,
+    parameters: &[Value],
+    report: &Report,
+    seed: Option<u64>,
+) -> Vec<Row> {
+    let seed = seed.filter(|_| report.samples > 0);
     let mut rows: Vec<Row> = report
         .conditions
         .iter()
@@ -446,6 +493,9 @@ pub fn report_rows(point: usize, parameters: &[Value], report: &Report) -> Vec<R
             aggressor: None,
             target: None,
             win_probability: None,
+            probability: c.probability,
+            p_deterred: None,
+            seed,
         })
         .collect();
     for p in report.pairs.iter().flatten() {
@@ -459,6 +509,9 @@ pub fn report_rows(point: usize, parameters: &[Value], report: &Report) -> Vec<R
             aggressor: Some(p.aggressor.clone()),
             target: Some(p.target.clone()),
             win_probability: Some(p.win_probability),
+            probability: None,
+            p_deterred: p.p_deterred,
+            seed,
         });
     }
     rows
@@ -470,6 +523,8 @@ pub fn report_rows(point: usize, parameters: &[Value], report: &Report) -> Vec<R
 /// * `base` — the model's TOML document as written.
 /// * `origin` — its file name, for error messages.
 /// * `grid`, `k` — the grid and the point.
+/// * `opts` — the check's options; with samples, the point draws from
+///   [`point_seed`]`(opts.check.seed, k)`.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a point past the grid or a path the model lacks; the treaty
@@ -521,8 +576,13 @@ pub fn check_point(
         },
         other => other,
     })?;
-    let report = treaty::check(&t, &opts.check)?;
-    Ok(report_rows(k, &params, &report))
+    let seed = point_seed(opts.check.seed, k);
+    let check = CheckOptions {
+        seed,
+        ..opts.check.clone()
+    };
+    let report = treaty::check(&t, &check)?;
+    Ok(report_rows(k, &params, &report, Some(seed)))
 }
 
 /// Runs the points `range` of a grid over a model given as TOML text, in parallel on rayon's
@@ -531,10 +591,13 @@ pub fn check_point(
 /// # Errors
 /// [`Error::Parse`]/[`Error::Model`] (with the file's own lines) when the model as written is
 /// invalid; [`Error::InvalidArgument`] when the range is past the grid or an axis names a path
-/// the model lacks; otherwise the first failing point's error as in [`check_point`].
+/// the model lacks; otherwise the first failing point's error as in [`check_point`] (with
+/// samples: [`Error::InvalidArgument`] when the model has no `[prior]`, [`Error::TooLarge`]
+/// past the treaty check's sample limit).
 ///
 /// # Complexity
-/// `range.len()` treaty checks, spread over the pool's threads.
+/// `range.len()` treaty checks, spread over the pool's threads; with `samples`, each point's
+/// check also repeats the scenario analysis once per sample.
 pub fn sweep_text(
     text: &str,
     origin: &Path,
@@ -542,11 +605,6 @@ pub fn sweep_text(
     range: Range<usize>,
     opts: &SweepOptions,
 ) -> Result<Vec<Row>> {
-    if opts.check.samples > 0 {
-        return Err(Error::invalid_argument(
-            "a sweep point is one parameter vector: Monte Carlo samples are not run in sweeps",
-        ));
-    }
     // The unedited model first, so that errors in the file itself carry their line.
     treaty::parse_treaty(text, origin)?;
     let base: Table = text.parse().map_err(|e: toml::de::Error| Error::Parse {

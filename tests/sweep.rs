@@ -1,7 +1,9 @@
 //! Parameter sweeps (`covenant::sweep`): grid arithmetic, dotted paths into the model, shards,
 //! and rows equal to checks of the edited model done by hand.
 
-use covenant::sweep::{report_rows, set_path, shard_range, sweep_text, Axis, Grid, SweepOptions};
+use covenant::sweep::{
+    point_seed, report_rows, set_path, shard_range, sweep_text, Axis, Grid, SweepOptions,
+};
 use covenant::treaty::{check, parse_treaty, CheckOptions, ConditionId};
 use covenant::Error;
 use proptest::prelude::*;
@@ -155,7 +157,7 @@ fn sweep_rows_equal_checks_of_the_model_edited_by_hand() {
         let text = ANZUS.replacen("reliability = 0.75", &format!("reliability = {r}"), 1);
         let t = parse_treaty(&text, Path::new("anzus.toml")).unwrap();
         let rep = check(&t, &opts.check).unwrap();
-        let want = report_rows(k, &grid.point(k).unwrap(), &rep);
+        let want = report_rows(k, &grid.point(k).unwrap(), &rep, None);
         let got: Vec<_> = rows.iter().filter(|row| row.point == k).cloned().collect();
         assert_eq!(got, want, "point {k}");
     }
@@ -245,6 +247,136 @@ fn unknown_path_and_out_of_grid_range_are_rejected_before_any_check() {
     assert!(matches!(
         sweep_text(ANZUS, Path::new("anzus.toml"), &grid, 0..2, &cheap()),
         Err(Error::InvalidArgument(_))
+    ));
+}
+
+fn sampled(samples: usize, seed: u64) -> SweepOptions {
+    let mut o = cheap();
+    o.check.samples = samples;
+    o.check.seed = seed;
+    o.check.pairs = true;
+    o
+}
+
+#[test]
+fn sampled_rows_equal_seeded_checks_of_the_model_edited_by_hand() {
+    let grid = Grid::new(vec![Axis::parse("defaults.reliability=0.5,1").unwrap()]).unwrap();
+    let opts = sampled(64, 11);
+    let rows = sweep_text(ANZUS, Path::new("anzus.toml"), &grid, 0..2, &opts).unwrap();
+    for (k, r) in ["0.5", "1.0"].iter().enumerate() {
+        // The independent path: edit the file by hand and run the check with the point's seed.
+        let text = ANZUS.replacen("reliability = 0.75", &format!("reliability = {r}"), 1);
+        let t = parse_treaty(&text, Path::new("anzus.toml")).unwrap();
+        let check_opts = CheckOptions {
+            seed: point_seed(11, k),
+            ..opts.check.clone()
+        };
+        let rep = check(&t, &check_opts).unwrap();
+        let got: Vec<_> = rows.iter().filter(|row| row.point == k).collect();
+        assert!(got.iter().all(|row| row.seed == Some(point_seed(11, k))));
+        for c in &rep.conditions {
+            let row = got
+                .iter()
+                .find(|row| row.condition == c.id.to_string() && row.scope == c.scope.as_str())
+                .unwrap();
+            assert_eq!(row.probability, c.probability, "point {k} {}", c.id);
+        }
+        for p in rep.pairs.as_ref().unwrap() {
+            let row = got
+                .iter()
+                .find(|row| {
+                    row.aggressor.as_deref() == Some(p.aggressor.as_str())
+                        && row.target.as_deref() == Some(p.target.as_str())
+                })
+                .unwrap();
+            assert_eq!(row.p_deterred, p.p_deterred);
+            assert!(row.probability.is_none());
+        }
+    }
+    // Sampled conditions carry P(holds) in [0, 1]; equal rules is not sampled.
+    for row in rows.iter().filter(|r| r.scope != "pair") {
+        match row.condition.as_str() {
+            "equal_rules" => assert_eq!(row.probability, None),
+            _ => assert!(row.probability.is_some_and(|p| (0.0..=1.0).contains(&p))),
+        }
+    }
+    // A point's estimate is a multiple of 1/64.
+    let p = rows[0].probability.unwrap() * 64.0;
+    assert_eq!(p, p.round());
+}
+
+#[test]
+fn sampled_shards_give_the_rows_of_one_run() {
+    let grid = Grid::new(vec![
+        Axis::parse("defaults.war_cost=0.1,0.2").unwrap(),
+        Axis::parse("defaults.reliability=0.5:1:0.25").unwrap(),
+    ])
+    .unwrap();
+    let opts = sampled(32, 5);
+    let whole = sweep_text(ANZUS, Path::new("anzus.toml"), &grid, 0..6, &opts).unwrap();
+    let mut joined = Vec::new();
+    for k in 1..=4 {
+        let r = shard_range(grid.len(), k, 4).unwrap();
+        joined.extend(sweep_text(ANZUS, Path::new("anzus.toml"), &grid, r, &opts).unwrap());
+    }
+    assert_eq!(joined, whole);
+    // And a second run with the same seed is the same, row for row.
+    let again = sweep_text(ANZUS, Path::new("anzus.toml"), &grid, 0..6, &opts).unwrap();
+    assert_eq!(again, whole);
+}
+
+#[test]
+fn identical_points_draw_independent_samples() {
+    // Three copies of the model as written: the same verdicts, but each point its own seed,
+    // so the Monte Carlo estimates are not copies of one another.
+    let grid = Grid::new(vec![
+        Axis::parse("defaults.reliability=0.75,0.75,0.75").unwrap()
+    ])
+    .unwrap();
+    let opts = sampled(200, 1);
+    let rows = sweep_text(ANZUS, Path::new("anzus.toml"), &grid, 0..3, &opts).unwrap();
+    let probs: Vec<Vec<Option<f64>>> = (0..3)
+        .map(|k| {
+            rows.iter()
+                .filter(|r| r.point == k)
+                .map(|r| r.probability.or(r.p_deterred))
+                .collect()
+        })
+        .collect();
+    assert!(probs[0] != probs[1] || probs[1] != probs[2], "{probs:?}");
+    let seeds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.seed).collect();
+    assert_eq!(seeds.len(), 3);
+}
+
+#[test]
+fn samples_without_a_prior_and_too_many_samples_are_errors() {
+    let text = ANZUS.replacen("[prior]", "[prior_unused]", 1);
+    let cut = text.find("[prior_unused]").unwrap();
+    // Drop the prior table (it is the last block of keys up to the next table).
+    let rest = &text[cut..];
+    let end = rest[1..].find("\n[").map_or(rest.len(), |e| e + 1);
+    let no_prior = format!("{}{}", &text[..cut], &rest[end..]);
+    assert!(!no_prior.contains("reliability_beta"));
+    let grid = Grid::new(vec![]).unwrap();
+    match sweep_text(
+        &no_prior,
+        Path::new("anzus.toml"),
+        &grid,
+        0..1,
+        &sampled(10, 0),
+    ) {
+        Err(Error::InvalidArgument(m)) => assert!(m.contains("prior"), "{m}"),
+        other => panic!("expected an invalid argument, got {other:?}"),
+    }
+    assert!(matches!(
+        sweep_text(
+            ANZUS,
+            Path::new("anzus.toml"),
+            &grid,
+            0..1,
+            &sampled(usize::MAX, 0)
+        ),
+        Err(Error::TooLarge(_))
     ));
 }
 

@@ -495,6 +495,26 @@ def agreement(kind, exe, path, data, gid, peer_answers, timeout):
     return "—"
 
 
+def python_agreement(kind, data, gid, py_answer, peer_answers):
+    """covenant's Python-API answer against the exact reference and the peers: a short note
+    for the "covenant (Python)" cell ("" when there is nothing to compare it with)."""
+    if kind == "all_eq":
+        ref = exact_reference(data, gid)
+        if ref is not None:
+            return ("=" if same_sets(py_answer, ref) else "≠") + " Gambit exact"
+    if kind == "nucleolus":
+        for (peer, _), ans in peer_answers.items():
+            if ans.get("status") == "ok":
+                return ("=" if close(py_answer, ans["answer"]) else "≠") + f" {peer}"
+    if kind == "power_shapley_shubik":
+        # The Shapley-Shubik index is coopgame's Shapley value of the simple game (Banzhaf
+        # is normalised differently in the two, so only this one is compared).
+        for (peer, _), ans in peer_answers.items():
+            if ans.get("status") == "ok":
+                return ("=" if close(py_answer, ans["answer"]) else "≠") + f" {peer}"
+    return ""
+
+
 def fmt_time(s):
     if s is None:
         return "n/a"
@@ -765,6 +785,11 @@ def main():
         pr = py_results.get((group, gid))
         py_cell = "—" if pr is None else (fmt_time(pr["median_s"]) if pr.get("status") == "ok"
                                            else pr.get("status"))
+        if pr is not None and pr.get("status") == "ok":
+            pkind = "power_shapley_shubik" if group == "shapley_shubik" else kind
+            note = python_agreement(pkind, data, gid, pr["answer"], answers)
+            if note:
+                py_cell += f" ({note})"
         lines.append(f"| {group} | {gid} | {fmt_time(ours)} | {py_cell} "
                      f"| {'<br>'.join(cells) or '—'} | {agree} |")
     lines.append("")

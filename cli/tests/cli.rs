@@ -228,6 +228,65 @@ fn sweep_csv_has_one_row_per_point_and_condition_and_shards_cover_it() {
 }
 
 #[test]
+fn sweep_with_samples_adds_probabilities_and_shards_give_the_same_rows() {
+    let base = [
+        "sweep",
+        "models/anzus.toml",
+        "--set",
+        "defaults.reliability=0.5:1:0.25",
+        "--condition",
+        "deterrence,equal_rules",
+        "--pairs",
+        "--samples",
+        "50",
+        "--seed",
+        "9",
+    ];
+    let full = stdout_of(&base);
+    let lines: Vec<&str> = full.lines().collect();
+    assert_eq!(
+        lines[0],
+        "point,defaults.reliability,condition,scope,verdict,margin,probability,\
+         aggressor,target,win_probability,p_deterred,seed"
+    );
+    let cells = |l: &str| l.split(',').map(String::from).collect::<Vec<_>>();
+    let mut conditions = 0;
+    for l in &lines[1..] {
+        let c = cells(l);
+        assert_eq!(c.len(), 12, "{l}");
+        let prob = |s: &str| s.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
+        match (c[2].as_str(), c[3].as_str()) {
+            // Equal rules is not sampled: no probability.
+            ("equal_rules", _) => assert_eq!(c[6], "", "{l}"),
+            // A pair row carries P(deterred), a multiple of 1/50.
+            (_, "pair") => {
+                assert_eq!(c[6], "", "{l}");
+                let p = prob(&c[10]).expect(l);
+                assert_eq!((p * 50.0).round(), p * 50.0, "{l}");
+            }
+            _ => {
+                conditions += 1;
+                assert!(prob(&c[6]).is_some(), "{l}");
+            }
+        }
+        assert!(c[11].parse::<u64>().is_ok(), "{l}");
+    }
+    assert_eq!(conditions, 3 * 2);
+    let mut joined = vec![lines[0].to_string()];
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let mut args = base.to_vec();
+        args.extend(["--shard", shard.as_str()]);
+        joined.extend(stdout_of(&args).lines().skip(1).map(String::from));
+    }
+    assert_eq!(joined, lines);
+    // Another seed draws other samples.
+    let mut other = base.to_vec();
+    *other.last_mut().unwrap() = "10";
+    assert_ne!(stdout_of(&other), full);
+}
+
+#[test]
 fn sweep_json_pairs_and_plot_are_written() {
     let dir = std::env::temp_dir().join(format!("covenant-sweep-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -263,6 +322,18 @@ fn sweep_json_pairs_and_plot_are_written() {
     assert!(out.status.success());
     let text = std::fs::read_to_string(&heat).unwrap();
     assert!(text.contains("<rect") && text.contains("SUN"));
+    // With samples the cells are P(deterred).
+    let out = covenant(&[
+        "check",
+        "models/anzus.toml",
+        "--samples",
+        "20",
+        "--plot",
+        heat.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&heat).unwrap();
+    assert!(text.contains("P(aggressor") && text.contains("20 samples"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

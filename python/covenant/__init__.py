@@ -508,24 +508,62 @@ class Report:
                 m[idx[p["aggressor"]], idx[p["target"]]] = p["eu"]
         return m
 
-    def plot(self, ax: Any = None) -> Any:
-        """The deterrence heatmap (aggressor × target, coloured by EU; blue = deterred) on a
-        matplotlib Axes (a new figure when ``ax`` is None). Returns the Axes."""
+    def p_deterred_matrix(self) -> np.ndarray:
+        """``M[i, j]`` = P(state i is deterred from attacking state j) under the model's prior
+        (a check with ``samples``; NaN where there is no scenario, as in :meth:`eu_matrix`).
+
+        Raises:
+            InvalidArgumentError: the report was checked without samples.
+        """
+        if self.samples == 0:
+            raise InvalidArgumentError(
+                "invalid argument: P(deterred) needs a check with samples, e.g. check(samples=1000)"
+            )
+        idx = {s: k for k, s in enumerate(self.states)}
+        m = np.full((len(self.states), len(self.states)), np.nan)
+        for p in self.pairs:
+            if p.get("p_deterred") is not None:
+                m[idx[p["aggressor"]], idx[p["target"]]] = p["p_deterred"]
+        return m
+
+    def plot(self, ax: Any = None, color: str = "eu") -> Any:
+        """The deterrence heatmap (aggressor × target) on a matplotlib Axes (a new figure when
+        ``ax`` is None). Returns the Axes.
+
+        Args:
+            ax: the Axes to draw on.
+            color: ``"eu"`` colours each cell by the EU of the aggression (blue: deterred,
+                EU < 0); ``"p_deterred"`` by P(deterred) under the prior (blue: likely
+                deterred; needs a check with ``samples``).
+
+        Raises:
+            InvalidArgumentError: an unknown ``color``, or ``"p_deterred"`` without samples.
+        """
+        if color not in ("eu", "p_deterred"):
+            raise InvalidArgumentError(
+                f"invalid argument: unknown color `{color}`: expected eu or p_deterred"
+            )
+        m = self.eu_matrix() if color == "eu" else self.p_deterred_matrix()
         plt = _require("matplotlib.pyplot", "Report.plot")
-        m = self.eu_matrix()
         n = len(self.states)
         if ax is None:
             _, ax = plt.subplots(figsize=(1 + 0.5 * n, 0.8 + 0.5 * n))
-        finite = m[np.isfinite(m)]
-        lim = float(np.max(np.abs(finite))) if finite.size else 1.0
-        lim = lim or 1.0
-        im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        if color == "eu":
+            finite = m[np.isfinite(m)]
+            lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+            lim = lim or 1.0
+            im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            title, label = "EU of aggression (blue: deterred)", "EU"
+        else:
+            im = ax.imshow(m, cmap="RdBu", vmin=0.0, vmax=1.0)
+            title = f"P(deterred), {self.samples} samples (blue: deterred)"
+            label = "P(deterred)"
         ax.set_xticks(range(n), self.states, rotation=90)
         ax.set_yticks(range(n), self.states)
         ax.set_xlabel("target")
         ax.set_ylabel("aggressor")
-        ax.set_title(f"{self.treaty} ({self.year})\nEU of aggression (blue: deterred)")
-        ax.figure.colorbar(im, ax=ax, label="EU")
+        ax.set_title(f"{self.treaty} ({self.year})\n{title}")
+        ax.figure.colorbar(im, ax=ax, label=label)
         return ax
 
 
@@ -565,6 +603,23 @@ def _conditions(conditions: Optional[Union[str, Sequence[str]]]) -> List[str]:
     if isinstance(conditions, str):
         return [conditions]
     return [str(c) for c in conditions]
+
+
+def _count(name: str, x: Any) -> int:
+    """A sample count or seed: an integer in 0..2**64 (the native side's u64)."""
+    import operator
+
+    try:
+        k = operator.index(x)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"invalid argument: {name} must be a non-negative integer, got {x!r}"
+        ) from None
+    if not 0 <= k < 2**64:
+        raise InvalidArgumentError(
+            f"invalid argument: {name} must be a non-negative integer below 2**64, got {k}"
+        )
+    return k
 
 
 def _scope(scope: str) -> str:
@@ -730,11 +785,8 @@ class Treaty:
         """
         if isinstance(conditions, int) and not isinstance(conditions, bool):
             raise TypeError("Treaty.check: the first argument is the conditions; pass year=...")
-        if int(samples) < 0 or int(seed) < 0:
-            raise InvalidArgumentError(
-                f"invalid argument: samples and seed must be non-negative, got {samples} and {seed}"
-            )
-        text = self._t.check_json(_conditions(conditions), year, _scope(scope), int(samples), int(seed))
+        samples, seed = _count("samples", samples), _count("seed", seed)
+        text = self._t.check_json(_conditions(conditions), year, _scope(scope), samples, seed)
         return _report(json.loads(text))
 
     def __repr__(self) -> str:
@@ -771,19 +823,27 @@ def _run_chunk(
     pairs: bool,
     year: Optional[int] = None,
     scope: str = "all",
+    samples: int = 0,
+    seed: int = 0,
 ) -> Dict[str, Any]:
-    """One slice of a sweep; module-level so Dask can ship it to workers by name."""
-    return _native.sweep_chunk(text, origin, axes, start, stop, conditions, pairs, year, scope)
+    """One slice of a sweep; module-level so Dask can ship it to workers by name. Point ``k``
+    draws its samples from a seed derived from ``(seed, k)`` in the library, so any split of
+    the grid gives the same rows."""
+    return _native.sweep_chunk(text, origin, axes, start, stop, conditions, pairs, year, scope, samples, seed)
 
 
-def _frame(chunks: List[Dict[str, Any]], pairs: bool) -> Any:
+def _frame(chunks: List[Dict[str, Any]], pairs: bool, sampled: bool = False) -> Any:
     pd = _require("pandas", "sweep")
     cols: Dict[str, List[Any]] = {"point": []}
     names = [p for p, _ in chunks[0]["parameters"]] if chunks else []
     for n in names:
         cols[n] = []
-    rest = ["condition", "scope", "verdict", "margin"] + (
-        ["aggressor", "target", "win_probability"] if pairs else []
+    rest = (
+        ["condition", "scope", "verdict", "margin"]
+        + (["probability"] if sampled else [])
+        + (["aggressor", "target", "win_probability"] if pairs else [])
+        + (["p_deterred"] if pairs and sampled else [])
+        + (["seed"] if sampled else [])
     )
     for r in rest:
         cols[r] = []
@@ -795,8 +855,12 @@ def _frame(chunks: List[Dict[str, Any]], pairs: bool) -> Any:
             cols[r].extend(c[r])
     df = pd.DataFrame(cols)
     df["margin"] = df["margin"].astype("float64")
-    if pairs:
-        df["win_probability"] = pd.to_numeric(df["win_probability"], errors="coerce").astype("float64")
+    # None (no value on this row) becomes NaN in the float columns.
+    for col in ["win_probability", "probability", "p_deterred"]:
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    if "seed" in df:
+        df["seed"] = df["seed"].astype("uint64")
     df.attrs["parameters"] = names
     return df
 
@@ -809,6 +873,8 @@ def sweep(
     pairs: bool = False,
     year: Optional[int] = None,
     scope: str = "all",
+    samples: int = 0,
+    seed: int = 0,
     client: Any = None,
     chunks: Optional[int] = None,
 ) -> Any:
@@ -824,6 +890,10 @@ def sweep(
         pairs: add one row per attack scenario (aggressor, member target).
         year: the snapshot checked at every point (None: the latest).
         scope: ``"external"``, ``"internal"`` or ``"all"`` (both).
+        samples: Monte Carlo draws under the model's ``[prior]`` at every point (0: none).
+        seed: the sweep's seed; point ``k`` draws from a seed derived from ``seed`` and ``k``
+            (the ``seed`` column), so a run split over workers gives the same rows as one run,
+            and ``Treaty.check(samples=, seed=row.seed)`` on the edited model reproduces a row.
         client: a ``dask.distributed.Client``; the grid is split into ``chunks`` slices run on
             its workers (the same rows, in the same order, as in-process). None runs in this
             process on all cores.
@@ -833,7 +903,10 @@ def sweep(
         Columns ``point``, one per grid path, ``condition``, ``scope`` (``external``,
         ``internal``, ``all``; ``pair`` on scenario rows), ``verdict`` (``holds``, ``fails``,
         ``unknown``), ``margin`` (``-EU`` on scenario rows), and with ``pairs`` also
-        ``aggressor``, ``target``, ``win_probability``.
+        ``aggressor``, ``target``, ``win_probability``. With ``samples``: ``probability``
+        (P(holds); NaN on scenario rows and for the conditions not sampled: participation,
+        burden sharing, equal rules), with ``pairs`` ``p_deterred`` (P(deterred) on scenario
+        rows), and ``seed`` (the point's seed, uint64).
 
     >>> import covenant as cv
     >>> df = cv.sweep("models/anzus.toml", {"defaults.reliability": [0.5, 1.0]},
@@ -854,9 +927,11 @@ def sweep(
     conds = _conditions(conditions)
     scope = _scope(scope)
     year = None if year is None else int(year)
+    samples, seed = _count("samples", samples), _count("seed", seed)
+    sampled = samples > 0
     total = _native.grid_len(axes)
     if client is None:
-        return _frame([_run_chunk(text, origin, axes, 0, total, conds, pairs, year, scope)], pairs)
+        return _frame([_run_chunk(text, origin, axes, 0, total, conds, pairs, year, scope, samples, seed)], pairs, sampled)
     if chunks is None:
         threads = sum(client.nthreads().values()) or 1
         chunks = 4 * threads
@@ -873,9 +948,11 @@ def sweep(
         [pairs] * chunks,
         [year] * chunks,
         [scope] * chunks,
+        [samples] * chunks,
+        [seed] * chunks,
         pure=False,
     )
-    return _frame(client.gather(futures), pairs)
+    return _frame(client.gather(futures), pairs, sampled)
 
 
 def plot_sweep(df: Any, x: Optional[str] = None, ax: Any = None) -> Any:

@@ -47,6 +47,8 @@ def sweep_chunk(
     pairs: bool = False,
     year: Optional[int] = None,
     scope: str = "all",
+    samples: int = 0,
+    seed: int = 0,
 ) -> Dict[str, Any]: ...
 
 class TuGame:

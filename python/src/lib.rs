@@ -839,9 +839,10 @@ fn grid_len(axes: &Bound<'_, PyList>) -> PyResult<usize> {
 
 /// Runs points `start..stop` of a sweep over model text, checking `conditions` (all when
 /// empty) of snapshot `year` (None: the latest) for `scope`, with one row per attack scenario
-/// when `pairs`; returns the rows column by column.
+/// when `pairs` and `samples` Monte Carlo draws per point (point `k` seeded with
+/// `point_seed(seed, k)`); returns the rows column by column.
 #[pyfunction]
-#[pyo3(signature = (text, origin, axes, start, stop, conditions=Vec::new(), pairs=false, year=None, scope="all"))]
+#[pyo3(signature = (text, origin, axes, start, stop, conditions=Vec::new(), pairs=false, year=None, scope="all", samples=0, seed=0))]
 #[allow(clippy::too_many_arguments)]
 fn sweep_chunk<'py>(
     py: Python<'py>,
@@ -854,6 +855,8 @@ fn sweep_chunk<'py>(
     pairs: bool,
     year: Option<i32>,
     scope: &str,
+    samples: usize,
+    seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let grid = grid_of(axes)?;
     let opts = SweepOptions {
@@ -862,7 +865,8 @@ fn sweep_chunk<'py>(
             scope: scope_of(scope)?,
             conditions: condition_ids(&conditions)?,
             pairs,
-            ..Default::default()
+            samples,
+            seed,
         },
     };
     let rows = py
@@ -911,6 +915,19 @@ fn sweep_chunk<'py>(
             "win_probability",
             rows.iter().map(|r| r.win_probability).collect::<Vec<_>>(),
         )?;
+    }
+    if samples > 0 {
+        d.set_item(
+            "probability",
+            rows.iter().map(|r| r.probability).collect::<Vec<_>>(),
+        )?;
+        if pairs {
+            d.set_item(
+                "p_deterred",
+                rows.iter().map(|r| r.p_deterred).collect::<Vec<_>>(),
+            )?;
+        }
+        d.set_item("seed", rows.iter().map(|r| r.seed).collect::<Vec<_>>())?;
     }
     Ok(d)
 }

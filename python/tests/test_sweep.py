@@ -121,6 +121,67 @@ def test_sweep_plot_draws_one_line_per_condition(models):
     assert ax.get_xlabel() == "defaults.reliability"
 
 
+def test_samples_add_probabilities_reproducible_from_the_rows_seed(models):
+    grid = {"defaults.reliability": [0.5, 1.0]}
+    df = cv.sweep(models / "anzus.toml", grid, conditions=CHEAP, pairs=True, samples=40, seed=3)
+    assert list(df.columns) == [
+        "point", "defaults.reliability", "condition", "scope", "verdict", "margin", "probability",
+        "aggressor", "target", "win_probability", "p_deterred", "seed",
+    ]
+    assert df["probability"].dtype == "float64" and df["p_deterred"].dtype == "float64"
+    assert df["seed"].dtype == "uint64"
+    cond = df[df["scope"] != "pair"]
+    pairs = df[df["scope"] == "pair"]
+    # P(holds) on sampled condition rows, none for equal rules or on scenario rows.
+    sampled = cond[cond["condition"] != "equal_rules"]
+    assert sampled["probability"].between(0, 1).all()
+    assert (sampled["probability"] * 40).round().eq(sampled["probability"] * 40).all()
+    assert cond[cond["condition"] == "equal_rules"]["probability"].isna().all()
+    assert pairs["probability"].isna().all() and pairs["p_deterred"].between(0, 1).all()
+    assert cond["p_deterred"].isna().all()
+    # One seed per point, and a check of the edited model with it gives the same numbers.
+    assert df.groupby("point")["seed"].nunique().eq(1).all()
+    assert df["seed"].nunique() == 2
+    text = (models / "anzus.toml").read_text()
+    for k, r in enumerate(["0.5", "1.0"]):
+        rows = df[df["point"] == k]
+        edited = text.replace("reliability = 0.75", f"reliability = {r}", 1)
+        rep = cv.Treaty.from_toml(edited).check(CHEAP, samples=40, seed=int(rows["seed"].iloc[0]))
+        got = rows[rows["scope"] != "pair"]["probability"].tolist()
+        want = [float("nan") if v.probability is None else v.probability for v in rep.conditions]
+        assert got == pytest.approx(want, nan_ok=True)
+        prow = rows[rows["scope"] == "pair"]
+        got = {(a, t): p for a, t, p in zip(prow["aggressor"], prow["target"], prow["p_deterred"])}
+        assert got == {(p["aggressor"], p["target"]): p["p_deterred"] for p in rep.pairs}
+    # The same seed gives the same frame; another seed other draws.
+    again = cv.sweep(models / "anzus.toml", grid, conditions=CHEAP, pairs=True, samples=40, seed=3)
+    pd.testing.assert_frame_equal(df, again)
+    other = cv.sweep(models / "anzus.toml", grid, conditions=CHEAP, pairs=True, samples=40, seed=4)
+    assert not other["seed"].equals(df["seed"])
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"samples": -1}, cv.InvalidArgumentError, "samples must be a non-negative integer"),
+        ({"samples": 0.5}, cv.InvalidArgumentError, "samples must be a non-negative integer"),
+        ({"seed": -1}, cv.InvalidArgumentError, "seed must be a non-negative integer"),
+        ({"samples": 10**7}, cv.TooLargeError, "Monte Carlo samples"),
+    ],
+)
+def test_bad_samples_and_seed_raise(models, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        cv.sweep(models / "anzus.toml", {"defaults.reliability": [0.5]}, conditions=["deterrence"], **kwargs)
+
+
+def test_samples_without_a_prior_raise(models):
+    text = (models / "anzus.toml").read_text()
+    start = text.index("[prior]")
+    no_prior = cv.Treaty.from_toml(text[:start] + text[text.index("[[snapshots]]", start) :])
+    with pytest.raises(cv.InvalidArgumentError, match="prior"):
+        cv.sweep(no_prior, {"defaults.reliability": [0.5]}, samples=10)
+
+
 def test_local_cluster_sweep_equals_the_in_process_sweep_row_for_row(models):
     distributed = pytest.importorskip("distributed")
     grid = {"defaults.reliability": [0.1 * k for k in range(11)], "defaults.war_cost": [0.0, 0.3]}
@@ -133,6 +194,14 @@ def test_local_cluster_sweep_equals_the_in_process_sweep_row_for_row(models):
         processes=True,
     ) as cluster, distributed.Client(cluster) as client:
         remote = cv.sweep(models / "anzus.toml", grid, conditions=CHEAP, pairs=True, client=client, chunks=5)
+        # With Monte Carlo samples: every point's draws come from its own seed, whichever
+        # worker and chunk ran it.
+        remote_mc = cv.sweep(
+            models / "anzus.toml", grid, conditions=CHEAP, pairs=True, samples=30, seed=8, client=client, chunks=7
+        )
     pd.testing.assert_frame_equal(local, remote)
     assert len(local) == 22 * (len(ROWS) + 15)
     assert local["point"].is_monotonic_increasing
+    local_mc = cv.sweep(models / "anzus.toml", grid, conditions=CHEAP, pairs=True, samples=30, seed=8)
+    pd.testing.assert_frame_equal(local_mc, remote_mc)
+    assert local_mc["probability"].notna().any() and local_mc["p_deterred"].notna().any()

@@ -200,6 +200,8 @@ def test_dict_models_are_validated_like_files():
         ({"scope": "both"}, cv.InvalidArgumentError, "unknown scope `both`"),
         ({"samples": 10**7}, cv.TooLargeError, "Monte Carlo samples"),
         ({"samples": -1}, cv.InvalidArgumentError, "non-negative"),
+        ({"samples": 2.5}, cv.InvalidArgumentError, "samples must be a non-negative integer"),
+        ({"seed": 2**64}, cv.InvalidArgumentError, "seed must be a non-negative integer below"),
         ({"conditions": ["deterence"]}, cv.InvalidArgumentError, "unknown condition `deterence`"),
     ],
 )
@@ -234,3 +236,22 @@ def test_report_plot_draws_the_eu_matrix(models):
     np.testing.assert_array_equal(np.ma.filled(shown, np.nan), r.eu_matrix())
     assert [t.get_text() for t in ax.get_yticklabels()] == r.states
     assert "1951" in ax.get_title()
+
+
+def test_report_plot_by_p_deterred_needs_samples(models):
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    t = cv.Treaty.load(models / "anzus.toml")
+    r = t.check(["deterrence"], samples=40, seed=2)
+    ax = r.plot(color="p_deterred")
+    shown = np.ma.filled(ax.images[0].get_array(), np.nan)
+    np.testing.assert_array_equal(shown, r.p_deterred_matrix())
+    # Same cells as the EU matrix, each a probability that is a multiple of 1/40.
+    np.testing.assert_array_equal(np.isnan(shown), np.isnan(r.eu_matrix()))
+    p = shown[~np.isnan(shown)]
+    assert ((p >= 0) & (p <= 1)).all() and np.array_equal(p * 40, np.round(p * 40))
+    assert "P(deterred)" in ax.get_title()
+    with pytest.raises(cv.InvalidArgumentError, match="needs a check with samples"):
+        t.check(["deterrence"]).plot(color="p_deterred")
+    with pytest.raises(cv.InvalidArgumentError, match="unknown color"):
+        r.plot(color="red")

@@ -286,7 +286,7 @@ impl AllianceGame {
                         continue;
                     }
                     let v = f(cand);
-                    if v > val + 1e-12 && step.map_or(true, |s| v > s.1) {
+                    if v > val + 1e-12 && step.is_none_or(|s| v > s.1) {
                         step = Some((cand, v));
                     }
                 }

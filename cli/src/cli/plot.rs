@@ -130,7 +130,8 @@ pub fn sweep_chart(path: &Path, grid: &Grid, rows: &[Row]) -> Result<()> {
     root.present().map_err(|e| draw_error(path, e))
 }
 
-/// One cell of the heatmap: aggressor and target as indices into the id list, and the EU.
+/// One cell of the heatmap: aggressor and target as indices into the id list, the EU and,
+/// with samples, P(deterred).
 #[derive(Debug, Clone, Copy)]
 pub struct Cell {
     /// Row.
@@ -139,30 +140,56 @@ pub struct Cell {
     pub target: usize,
     /// The aggressor's expected utility.
     pub eu: f64,
+    /// P(deterred) under the prior (a check with samples).
+    pub p_deterred: Option<f64>,
 }
 
 /// The deterrence heatmap: aggressor (rows) × target (columns), each cell coloured by the
 /// aggressor's expected utility of the attack (blue: deterred, EU < 0; red: not deterred),
-/// with the EU written in the cell when the table is small enough to read.
+/// or, when `samples > 0`, by P(deterred) (blue above 1/2, red below), with the value
+/// written in the cell when the table is small enough to read.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be written.
-pub fn deterrence_heatmap(path: &Path, ids: &[String], pairs: &[Cell]) -> Result<()> {
+pub fn deterrence_heatmap(
+    path: &Path,
+    ids: &[String],
+    pairs: &[Cell],
+    samples: usize,
+) -> Result<()> {
     let n = ids.len().max(1);
     let side = (60 + 36 * n as u32).clamp(360, 1600);
     let root = SVGBackend::new(path, (side + 120, side + 60)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_error(path, e))?;
-    let scale = pairs
-        .iter()
-        .map(|p| p.eu.abs())
-        .filter(|x| x.is_finite())
-        .fold(0.0f64, f64::max)
-        .max(1e-12);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "deterrence: EU of aggressor (row) against target (column); blue deterred",
-            ("sans-serif", 16),
+    // The shown value, and a signed shade (negative: deterred) on a symmetric scale.
+    let by_p = samples > 0;
+    let shown = |c: &Cell| {
+        if by_p {
+            c.p_deterred.unwrap_or(f64::NAN)
+        } else {
+            c.eu
+        }
+    };
+    let shade = |c: &Cell| if by_p { 0.5 - shown(c) } else { c.eu };
+    let scale = if by_p {
+        0.5
+    } else {
+        pairs
+            .iter()
+            .map(|p| p.eu.abs())
+            .filter(|x| x.is_finite())
+            .fold(0.0f64, f64::max)
+            .max(1e-12)
+    };
+    let caption = if by_p {
+        format!(
+            "deterrence: P(aggressor (row) deterred from target (column)), {samples} samples; blue deterred"
         )
+    } else {
+        "deterrence: EU of aggressor (row) against target (column); blue deterred".to_string()
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(caption, ("sans-serif", 16))
         .margin(10)
         .x_label_area_size(50)
         .y_label_area_size(70)
@@ -212,14 +239,14 @@ pub fn deterrence_heatmap(path: &Path, ids: &[String], pairs: &[Cell]) -> Result
     chart
         .draw_series(pairs.iter().map(|p| {
             let (x, y) = (p.target as f64, y_of(p.aggressor));
-            Rectangle::new([(x, y), (x + 1.0, y + 1.0)], colour(p.eu).filled())
+            Rectangle::new([(x, y), (x + 1.0, y + 1.0)], colour(shade(p)).filled())
         }))
         .map_err(|e| draw_error(path, e))?;
     if n <= 16 {
         chart
             .draw_series(pairs.iter().map(|p| {
                 let (x, y) = (p.target as f64 + 0.15, y_of(p.aggressor) + 0.6);
-                Text::new(format!("{:.2}", p.eu), (x, y), ("sans-serif", 11))
+                Text::new(format!("{:.2}", shown(p)), (x, y), ("sans-serif", 11))
             }))
             .map_err(|e| draw_error(path, e))?;
     }

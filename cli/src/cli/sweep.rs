@@ -63,6 +63,14 @@ pub struct SweepArgs {
     /// Snapshot year (default: the latest in the model).
     #[arg(long)]
     pub year: Option<i32>,
+    /// Monte Carlo samples under the model's [prior] at every point: adds `probability`
+    /// (P(holds)) to condition rows, `p_deterred` to pair rows, and the point's `seed`.
+    #[arg(long, default_value_t = 0)]
+    pub samples: usize,
+    /// Seed of the sweep's Monte Carlo draws; each point draws from a seed derived from this
+    /// one and its point number, so shards give the same rows as one run.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
     /// Run only slice K of N of the grid (1-based), e.g. `--shard $SLURM_ARRAY_TASK_ID/100`.
     /// The slices of 1/N..N/N together are the whole grid, each point once.
     #[arg(long, value_parser = parse_shard)]
@@ -87,8 +95,14 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             year: args.year,
             conditions: args.condition.clone(),
             pairs: args.pairs,
+            samples: args.samples,
+            seed: args.seed,
             ..CheckOptions::default()
         },
+    };
+    let cols = Columns {
+        pairs: args.pairs,
+        sampled: args.samples > 0,
     };
     let rows = sweep::sweep_file(&args.model, &grid, range, &opts)?;
     if let Some(path) = &args.plot {
@@ -96,28 +110,44 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     }
     match args.format {
         SweepFormat::Csv => {
-            outln!("{}", csv_line(&header(&grid, args.pairs)));
+            outln!("{}", csv_line(&header(&grid, cols)));
             for r in &rows {
-                outln!("{}", csv_line(&record(r, args.pairs)));
+                outln!("{}", csv_line(&record(r, cols)));
             }
             Ok(())
         }
         SweepFormat::Json => {
-            let objs: Vec<serde_json::Map<String, serde_json::Value>> = rows
-                .iter()
-                .map(|r| json_record(&grid, r, args.pairs))
-                .collect();
+            let objs: Vec<serde_json::Map<String, serde_json::Value>> =
+                rows.iter().map(|r| json_record(&grid, r, cols)).collect();
             print_json(&objs)
         }
     }
 }
 
-fn header(grid: &Grid, pairs: bool) -> Vec<String> {
+/// Which optional columns a sweep's output has.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    /// `aggressor`, `target`, `win_probability` (and `p_deterred` when sampled).
+    pairs: bool,
+    /// `probability` and `seed`.
+    sampled: bool,
+}
+
+fn header(grid: &Grid, cols: Columns) -> Vec<String> {
     let mut h = vec!["point".to_string()];
     h.extend(grid.axes().iter().map(|a| a.path.clone()));
     h.extend(["condition", "scope", "verdict", "margin"].map(String::from));
-    if pairs {
+    if cols.sampled {
+        h.push("probability".into());
+    }
+    if cols.pairs {
         h.extend(["aggressor", "target", "win_probability"].map(String::from));
+        if cols.sampled {
+            h.push("p_deterred".into());
+        }
+    }
+    if cols.sampled {
+        h.push("seed".into());
     }
     h
 }
@@ -129,7 +159,11 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
-fn record(r: &Row, pairs: bool) -> Vec<String> {
+fn opt_text<T: ToString>(x: Option<T>) -> String {
+    x.map_or_else(String::new, |x| x.to_string())
+}
+
+fn record(r: &Row, cols: Columns) -> Vec<String> {
     let mut c = vec![r.point.to_string()];
     c.extend(r.parameters.iter().map(value_text));
     c.extend([
@@ -138,18 +172,24 @@ fn record(r: &Row, pairs: bool) -> Vec<String> {
         r.verdict.clone(),
         r.margin.to_string(),
     ]);
-    if pairs {
+    if cols.sampled {
+        c.push(opt_text(r.probability));
+    }
+    if cols.pairs {
         c.push(r.aggressor.clone().unwrap_or_default());
         c.push(r.target.clone().unwrap_or_default());
-        c.push(
-            r.win_probability
-                .map_or_else(String::new, |p| p.to_string()),
-        );
+        c.push(opt_text(r.win_probability));
+        if cols.sampled {
+            c.push(opt_text(r.p_deterred));
+        }
+    }
+    if cols.sampled {
+        c.push(opt_text(r.seed));
     }
     c
 }
 
-fn json_record(grid: &Grid, r: &Row, pairs: bool) -> serde_json::Map<String, serde_json::Value> {
+fn json_record(grid: &Grid, r: &Row, cols: Columns) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::{json, Value};
     let mut m = serde_json::Map::new();
     m.insert("point".into(), json!(r.point));
@@ -169,10 +209,19 @@ fn json_record(grid: &Grid, r: &Row, pairs: bool) -> serde_json::Map<String, ser
             Value::Null
         },
     );
-    if pairs {
+    if cols.sampled {
+        m.insert("probability".into(), json!(r.probability));
+    }
+    if cols.pairs {
         m.insert("aggressor".into(), json!(r.aggressor));
         m.insert("target".into(), json!(r.target));
         m.insert("win_probability".into(), json!(r.win_probability));
+        if cols.sampled {
+            m.insert("p_deterred".into(), json!(r.p_deterred));
+        }
+    }
+    if cols.sampled {
+        m.insert("seed".into(), json!(r.seed));
     }
     m
 }

@@ -85,7 +85,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
 }
 
 /// The deterrence heatmap of the year's scenarios (the pair table is computed if the report
-/// did not ask for it).
+/// did not ask for it), coloured by P(deterred) when the check has samples, else by EU.
 fn heatmap(
     path: &std::path::Path,
     t: &treaty::Treaty,
@@ -97,8 +97,9 @@ fn heatmap(
         conditions: vec![ConditionId::Deterrence],
         pairs: true,
         scope: opts.scope,
-        samples: 0,
-        seed: 0,
+        // With samples the cells are coloured by P(deterred): the same draws as the report's.
+        samples: opts.samples,
+        seed: opts.seed,
     };
     let r = treaty::check(t, &with_pairs)?;
     let pairs = r.pairs.unwrap_or_default();
@@ -117,9 +118,10 @@ fn heatmap(
             aggressor: pos(&p.aggressor),
             target: pos(&p.target),
             eu: p.eu,
+            p_deterred: p.p_deterred,
         })
         .collect();
-    super::plot::deterrence_heatmap(path, &ids, &cells)
+    super::plot::deterrence_heatmap(path, &ids, &cells, r.samples)
 }
 
 fn clip(s: &str, width: usize) -> String {
