@@ -8,6 +8,7 @@ use super::model::{Scope, Treaty};
 use super::report::*;
 use super::system::System;
 use crate::error::{Error, Result};
+use crate::progress::ProgressFn;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Beta, Distribution, StandardNormal};
@@ -97,6 +98,20 @@ impl CheckOptions {
 /// # Ok::<(), covenant::Error>(())
 /// ```
 pub fn check(treaty: &Treaty, opts: &CheckOptions) -> Result<Report> {
+    check_with_progress(treaty, opts, None)
+}
+
+/// [`check`], reporting progress as `(units done, total)`: the point check is one unit, each
+/// Monte Carlo sample one more. The callback runs on the calling thread, between batches of
+/// samples that run in parallel.
+///
+/// # Errors
+/// As [`check`].
+pub fn check_with_progress(
+    treaty: &Treaty,
+    opts: &CheckOptions,
+    mut progress: Option<ProgressFn<'_>>,
+) -> Result<Report> {
     if opts.samples > MAX_SAMPLES {
         return Err(Error::TooLarge(format!(
             "{} Monte Carlo samples asked; the limit is {MAX_SAMPLES}",
@@ -106,9 +121,13 @@ pub fn check(treaty: &Treaty, opts: &CheckOptions) -> Result<Report> {
     let sys = System::new(treaty, opts.year)?;
     let a = analyse(&sys);
     let mut conditions = evaluate(&sys, &a, opts, true)?;
+    let total = 1 + opts.samples;
+    if let Some(p) = progress.as_mut() {
+        p(1, total);
+    }
     let mut p_deterred = None;
     if opts.samples > 0 {
-        let mc = monte_carlo(&sys, opts)?;
+        let mc = monte_carlo(&sys, opts, progress)?;
         for c in &mut conditions {
             c.probability = mc.p_holds(c.id, c.scope);
         }
@@ -239,16 +258,21 @@ fn draw<'t>(base: &System<'t>, seed: u64, sample: usize) -> Result<System<'t>> {
     Ok(s)
 }
 
-fn monte_carlo(sys: &System, opts: &CheckOptions) -> Result<MonteCarlo> {
+/// Samples per parallel batch between two progress reports.
+const SAMPLE_BATCH: usize = 64;
+
+fn monte_carlo(
+    sys: &System,
+    opts: &CheckOptions,
+    mut progress: Option<ProgressFn<'_>>,
+) -> Result<MonteCarlo> {
     if sys.treaty.prior.is_empty() {
         return Err(Error::InvalidArgument(format!(
             "--samples needs a [prior] in the model ({} declares none)",
             sys.treaty.name
         )));
     }
-    let results: Vec<Result<SampleOutcome>> = (0..opts.samples)
-        .into_par_iter()
-        .map(|k| {
+    let one = |k: usize| -> Result<SampleOutcome> {
             let s = draw(sys, opts.seed, k)?;
             // Exact points are needed only where a binding settlement procedure compares
             // awards with the alliance-adjusted p.
@@ -264,8 +288,18 @@ fn monte_carlo(sys: &System, opts: &CheckOptions) -> Result<MonteCarlo> {
                     .collect(),
                 a.scenarios.iter().map(|x| x.eu.deterred()).collect(),
             ))
-        })
-        .collect();
+    };
+    // Each sample draws from its own seeded stream, so batching changes nothing in the result.
+    let mut results: Vec<Result<SampleOutcome>> = Vec::with_capacity(opts.samples);
+    let mut start = 0;
+    while start < opts.samples {
+        let end = (start + SAMPLE_BATCH).min(opts.samples);
+        results.par_extend((start..end).into_par_iter().map(one));
+        start = end;
+        if let Some(p) = progress.as_mut() {
+            p(1 + end, 1 + opts.samples);
+        }
+    }
     let mut holds: Vec<(ConditionId, ConditionScope, usize)> = Vec::new();
     let mut det: Vec<usize> = Vec::new();
     for r in results {

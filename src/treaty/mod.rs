@@ -34,7 +34,7 @@ pub mod war;
 
 pub use analysis::{analyse, Analysis, Scenario};
 pub use burden::spearman;
-pub use check::{check, CheckOptions, MAX_SAMPLES};
+pub use check::{check, check_with_progress, CheckOptions, MAX_SAMPLES};
 pub use model::{
     Award, Capacity, Defaults, Dispute, Gradient, HelpCorrelation, Obligation, ObligationCondition,
     ObligationKind, Power, Prior, Procedure, ReliabilityProfile, Sanction, Scope, Settlement,

@@ -1,5 +1,6 @@
 //! `covenant check` and `covenant solve`: treaty models.
 
+use super::progress::Progress;
 use super::output::{num, outln, print_json, Format, Table};
 use clap::{Args, ValueEnum};
 use covenant::treaty::{self, CheckOptions, Condition, ConditionId, Report, Scope, Witness};
@@ -71,7 +72,10 @@ pub fn check(args: &CheckArgs) -> Result<()> {
         samples: args.samples,
         seed: args.seed,
     };
-    let report = treaty::check(&t, &opts)?;
+    let mut progress = Progress::new("checking the treaty (point, then Monte Carlo samples)");
+    let mut report_progress = |done: usize, total: usize| progress.update(done, total);
+    let report = treaty::check_with_progress(&t, &opts, Some(&mut report_progress))?;
+    progress.finish();
     if let Some(path) = &args.plot {
         heatmap(path, &t, args.year, &opts)?;
     }
