@@ -14,6 +14,7 @@ pub use self::structure::{
     StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,
 };
 pub mod power;
+pub mod separation;
 pub mod shapley;
 
 pub use power::{banzhaf_power, shapley_shubik, swing_counts, BanzhafPower, PowerIndex};
