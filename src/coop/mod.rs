@@ -17,7 +17,10 @@ pub mod power;
 pub mod separation;
 pub mod shapley;
 
-pub use power::{banzhaf_power, shapley_shubik, swing_counts, BanzhafPower, PowerIndex};
+pub use power::{
+    banzhaf_power, shapley_shubik, shapley_shubik_with_limit, swing_counts, BanzhafPower,
+    PowerIndex,
+};
 pub use shapley::{
     banzhaf, banzhaf_normalized, banzhaf_sampled, shapley, shapley_sampled, SampledValues,
 };
