@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use covenant::coop::{least_core, nucleolus, optimal_coalition_structure, prenucleolus, Domain};
-use covenant::game::{Coalition, TuGame};
+use covenant::game::{Bankruptcy, Coalition, TuGame, WeightedVoting};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 
@@ -117,5 +117,44 @@ fn bench_structure(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_nucleolus, bench_structure);
+fn lcg(seed: &mut u64) -> u64 {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    *seed >> 33
+}
+
+/// Nucleoli of oracle games through their own separation oracles (`coop::separation`):
+/// seeded weighted voting games (weights 1..=60, two-thirds majority) and bankruptcy games
+/// (claims 1..=1000, estate half the total claim), the generators of tests/separation.rs.
+fn bench_oracle_games(c: &mut Criterion) {
+    let mut group = c.benchmark_group("nucleolus_oracle");
+    group.sample_size(10);
+    for n in [16usize, 20] {
+        let mut seed = 25;
+        let w: Vec<u64> = (0..n).map(|_| lcg(&mut seed) % 60 + 1).collect();
+        let total: u64 = w.iter().sum();
+        let g = WeightedVoting::new(w, (2 * total).div_ceil(3)).expect("valid game");
+        group.bench_function(format!("voting_{n}"), |b| {
+            b.iter(|| nucleolus(black_box(&g)).unwrap())
+        });
+    }
+    for n in [16usize, 20, 24] {
+        let mut seed = 1985;
+        let claims: Vec<f64> = (0..n).map(|_| (lcg(&mut seed) % 1000 + 1) as f64).collect();
+        let total: f64 = claims.iter().sum();
+        let g = Bankruptcy::new((0.5 * total).round(), claims).expect("valid game");
+        group.bench_function(format!("bankruptcy_{n}"), |b| {
+            b.iter(|| nucleolus(black_box(&g)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_nucleolus,
+    bench_structure,
+    bench_oracle_games
+);
 criterion_main!(benches);

@@ -3,7 +3,9 @@
 
 use std::str::FromStr;
 
-use covenant::coop::{banzhaf_power, shapley_shubik, swing_counts, PowerIndex};
+use covenant::coop::{
+    banzhaf_power, shapley_shubik, shapley_shubik_with_limit, swing_counts, PowerIndex,
+};
 use covenant::game::WeightedVoting;
 use covenant::{Error, Tolerance};
 use num_bigint::{BigInt, BigUint};
@@ -350,6 +352,22 @@ fn huge_quotas_are_too_large_not_out_of_memory() {
         .unwrap();
     assert!(matches!(banzhaf_power(&g2), Err(Error::TooLarge(_))));
     assert!(matches!(shapley_shubik(&g2), Err(Error::TooLarge(_))));
+}
+
+#[test]
+fn the_memory_cap_of_shapley_shubik_is_a_parameter() {
+    // UN Security Council: 5 × 7 + 10 × 1, quota 39 (Shapley & Shubik 1954: 421/2145 each
+    // permanent member). Its size-by-weight table has a few hundred cells.
+    let mut w = vec![7u64; 5];
+    w.extend([1u64; 10]);
+    let g = WeightedVoting::new(w, 39).unwrap();
+    assert!(matches!(
+        shapley_shubik_with_limit(&g, 16),
+        Err(Error::TooLarge(m)) if m.contains("the limit is 16 cells")
+    ));
+    let ss = shapley_shubik_with_limit(&g, 1 << 12).unwrap();
+    assert_eq!(ss.exact[0].to_string(), "421/2145");
+    assert_eq!(ss, shapley_shubik(&g).unwrap());
 }
 
 #[test]

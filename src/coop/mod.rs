@@ -17,11 +17,12 @@ pub use self::structure::{
     StableStructure, StructureCore, MAX_STRUCTURE_PLAYERS,
 };
 pub mod power;
+pub mod separation;
 pub mod shapley;
 
 pub use power::{
-    banzhaf_power, banzhaf_power_with_progress, shapley_shubik, shapley_shubik_with_progress,
-    swing_counts, BanzhafPower, PowerIndex,
+    banzhaf_power, banzhaf_power_with_progress, shapley_shubik, shapley_shubik_with_limit,
+    shapley_shubik_with_progress, swing_counts, BanzhafPower, PowerIndex,
 };
 pub use shapley::{
     banzhaf, banzhaf_normalized, banzhaf_sampled, shapley, shapley_sampled, SampledValues,

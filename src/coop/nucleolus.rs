@@ -18,7 +18,9 @@ pub struct Nucleolus {
     /// The allocation, one entry per player.
     pub allocation: Vec<f64>,
     /// The successive stage optima `ε_1 > ε_2 > …`: the distinct excess levels fixed on the
-    /// way (the first is the least-core ε of the domain).
+    /// way (the first is the least-core ε of the domain). Levels of coalitions whose excess
+    /// was already settled by earlier stages (indicator in the span of the fixed ones) do not
+    /// constrain the allocation and are not listed.
     pub excess_levels: Vec<f64>,
     /// Whether the allocation passes [`kohlberg_criterion`] (computed independently of the
     /// stage loop).
@@ -93,6 +95,23 @@ impl SpanBasis {
 
     pub(crate) fn rank(&self) -> usize {
         self.rows.len()
+    }
+
+    /// Whether the indicator of `s` lies in the span of the basis. The rows are kept reduced
+    /// (pivot 1, zero in every other row's pivot column), so the residual is `v − Σ v[p]·row`.
+    pub(crate) fn spans(&self, s: Coalition) -> bool {
+        let mut v: Vec<f64> = (0..self.n)
+            .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
+            .collect();
+        for (p, r) in &self.rows {
+            let f = v[*p];
+            if f != 0.0 {
+                for (a, b) in v.iter_mut().zip(r) {
+                    *a -= f * b;
+                }
+            }
+        }
+        v.iter().all(|a| a.abs() <= PIVOT_TOL)
     }
 
     /// Adds the indicator of `s`; returns whether the rank grew.
@@ -257,8 +276,16 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
         &self.work
     }
 
+    /// Whether the excess of `s` is settled: `s` is fixed, or its indicator lies in the span of
+    /// the fixed coalitions (and `N`), so that `x(S)` — hence `e(S, x)` — is the same at every
+    /// point the later stages can choose. Such a coalition cannot move the allocation; left in
+    /// the LPs it only adds stages at its constant level (many, in bankruptcy games).
+    fn settled(&self, s: Coalition) -> bool {
+        self.fixed_set.contains(s) || self.basis.spans(s)
+    }
+
     fn add_work(&mut self, s: Coalition) -> bool {
-        if self.fixed_set.contains(s) || !self.work_set.insert(s) {
+        if self.settled(s) || !self.work_set.insert(s) {
             return false;
         }
         self.work.push(s);
@@ -309,7 +336,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
 
     /// Violated coalitions at `x` (excess above `eps + tol`), at most `n` of them.
     fn violated(&self, x: &[f64], eps: f64) -> Result<Vec<Coalition>> {
-        let skip = |s: Coalition| self.fixed_set.contains(s);
+        let skip = |s: Coalition| self.settled(s);
         Ok(self
             .g
             .most_excess_coalitions(x, &skip, self.n)?
@@ -321,7 +348,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
 
     /// Whether any coalition is still unfixed.
     fn any_unfixed(&self, x: &[f64]) -> Result<bool> {
-        let skip = |s: Coalition| self.fixed_set.contains(s);
+        let skip = |s: Coalition| self.settled(s);
         Ok(self.g.most_excess_coalition(x, &skip)?.is_some())
     }
 
@@ -458,7 +485,12 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
                 self.fixed.push((s, at_optimum));
             }
         }
-        self.work.retain(|s| !self.fixed_set.contains(*s));
+        let (work, settled): (Vec<Coalition>, Vec<Coalition>) =
+            self.work.iter().partition(|&&s| !self.settled(s));
+        for s in settled {
+            self.work_set.remove(s);
+        }
+        self.work = work;
         if self
             .levels
             .last()
@@ -642,6 +674,11 @@ pub fn prenucleolus_with_progress<G: CoalitionalGame + ?Sized>(
 /// Cap on coalitions the Kohlberg check asks the separation oracle for in one batch.
 const KOHLBERG_BATCH: usize = 256;
 
+/// Largest batch the Kohlberg check grows to: batches double while a level is incomplete, so
+/// that an oracle which re-walks the coalitions already seen (to skip them) does `O(log)`
+/// walks rather than one per 256 coalitions of a large tie level.
+const KOHLBERG_MAX_BATCH: usize = 1 << 14;
+
 /// Kohlberg's criterion (Kohlberg 1971): whether `x` is the prenucleolus
 /// ([`Domain::Preimputations`]) or the nucleolus ([`Domain::Imputations`]) of `g`.
 ///
@@ -650,8 +687,9 @@ const KOHLBERG_BATCH: usize = 256;
 /// For the prenucleolus every `B_k` must be balanced (weights `λ_S > 0` with
 /// `Σ λ_S 1_S = 1_N`); for the nucleolus `B_k ∪ Z` must be weakly balanced with positive
 /// weights on `B_k`, where `Z` holds the singletons `{i}` with `x_i = v({i})`. Each test is an
-/// LP maximising the smallest weight. Once a balanced `B_k` spans `R^n`, every larger
-/// collection is balanced too, so the check stops there. This shares no code with the stage
+/// LP maximising the smallest weight, solved only where the rank of `B_k` grows: a level
+/// inside the span of the ones before it cannot unbalance the collection. Once a balanced
+/// `B_k` spans `R^n`, every larger collection is balanced too, so the check stops there. This shares no code with the stage
 /// loop of [`nucleolus`]: coalitions come from the game's separation oracle in decreasing
 /// excess order, and only LPs of balancedness are solved.
 ///
@@ -660,7 +698,8 @@ const KOHLBERG_BATCH: usize = 256;
 /// [`Error::TooLarge`] from the default separation beyond 30 players.
 ///
 /// # Complexity
-/// One separation call per batch of 256 coalitions and one LP per excess level until rank `n`.
+/// One separation call per batch of coalitions (256, doubling up to 16384) and at most `n`
+/// balancedness LPs.
 pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
     g: &G,
     x: &[f64],
@@ -705,11 +744,14 @@ pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
     let mut pending: Vec<(Coalition, f64)> = Vec::new();
     let mut exhausted = false;
     let mut collection: Vec<Coalition> = Vec::new();
+    let mut rank = 0;
+    let mut batch_size = KOHLBERG_BATCH;
     loop {
         if !exhausted {
             let skip = |s: Coalition| seen.contains(&s.0);
-            let batch = g.most_excess_coalitions(x, &skip, KOHLBERG_BATCH)?;
-            exhausted = batch.len() < KOHLBERG_BATCH;
+            let batch = g.most_excess_coalitions(x, &skip, batch_size)?;
+            exhausted = batch.len() < batch_size;
+            batch_size = (2 * batch_size).min(KOHLBERG_MAX_BATCH);
             for &(s, _) in &batch {
                 seen.insert(s.0);
             }
@@ -726,12 +768,18 @@ pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
                 break;
             }
             collection.extend(pending[start..end].iter().map(|&(s, _)| s));
-            if !balanced(n, &collection, &zero_slack)? {
+            // A level inside the span of the levels before it keeps the collection balanced:
+            // if `Σ λ_S 1_S (+ Σ μ_i 1_{i}) = 1_N` with `λ > 0` and `1_T = Σ α_S 1_S`, then
+            // `λ_S − t α_S` on the old members and `t` on `T` are still positive for a small
+            // `t > 0`. So the balancedness LP is only needed where the rank grows.
+            let r = coalition_rank(n, &collection);
+            if r > rank && !balanced(n, &collection, &zero_slack)? {
                 return Ok(false);
             }
-            if coalition_rank(n, &collection) == n {
+            if r == n {
                 return Ok(true);
             }
+            rank = r;
             start = end;
         }
         pending.drain(..start);

@@ -136,10 +136,34 @@ pub fn shapley_shubik(g: &WeightedVoting) -> Result<PowerIndex> {
 /// As [`shapley_shubik`].
 pub fn shapley_shubik_with_progress(
     g: &WeightedVoting,
+    progress: Option<ProgressFn>,
+) -> Result<PowerIndex> {
+    shapley_shubik_impl(g, MAX_DP_STATES, progress)
+}
+
+/// [`shapley_shubik`] with the memory cap as a parameter: `max_cells` counters of 4 bytes in
+/// the largest table (one prime at a time), so the peak memory is `4 · max_cells` bytes plus
+/// `O(n²)` for the results.
+///
+/// The one-rule table holds, for every coalition size `s`, the weights `x < q` that `s` of the
+/// players can reach (at least the `s` smallest weights, at most the `s` largest): at most
+/// `(m + 1) q` cells, much fewer for spread weights. A seeded game at the IMF scale (190 members,
+/// 2.1 million votes, benches/power.rs) needs 98,146,278 cells (393 MB), above the default.
+///
+/// # Errors
+/// [`Error::TooLarge`] when the table would exceed `max_cells` (the message names the size
+/// needed), before anything is allocated.
+pub fn shapley_shubik_with_limit(g: &WeightedVoting, max_cells: usize) -> Result<PowerIndex> {
+    shapley_shubik_impl(g, max_cells, None)
+}
+
+fn shapley_shubik_impl(
+    g: &WeightedVoting,
+    max_cells: usize,
     mut progress: Option<ProgressFn>,
 ) -> Result<PowerIndex> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(true, &mut |done, total| {
+    let counts = plan.count(true, max_cells, &mut |done, total| {
         if let Some(r) = progress.as_mut() {
             r(done, total)
         }
@@ -193,7 +217,7 @@ fn swings_with_progress(
     report: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<BigUint>> {
     let plan = Plan::new(g)?;
-    let counts = plan.count(false, report)?;
+    let counts = plan.count(false, MAX_DP_STATES, report)?;
     Ok((0..plan.n)
         .map(|i| match plan.role[i] {
             Role::Veto => counts.veto[0].clone(),
@@ -379,17 +403,23 @@ impl Plan {
         })
     }
 
-    /// The counts modulo each prime, rebuilt exactly. Reports `(primes done, primes + 1)`
-    /// after each prime's tables and the last step after the rebuild.
-    fn count(&self, sizes: bool, report: &mut dyn FnMut(usize, usize)) -> Result<Counts> {
+    /// The counts modulo each prime, rebuilt exactly, refused above `limit` table cells.
+    /// Reports `(primes done, primes + 1)` after each prime's tables and the last step after
+    /// the rebuild.
+    fn count(
+        &self,
+        sizes: bool,
+        limit: usize,
+        report: &mut dyn FnMut(usize, usize),
+    ) -> Result<Counts> {
         let slots = if sizes { self.m + 1 } else { 1 };
         let primes = primes_above_2_30(self.n.saturating_add(1).div_ceil(30));
         let single = self.quotas.len() <= 1;
         if single {
             let q = self.quotas.first().copied().unwrap_or(0);
-            self.check_single_size(q, sizes)?;
+            self.check_single_size(q, sizes, limit)?;
         } else {
-            self.check_multi_size(slots)?;
+            self.check_multi_size(slots, limit)?;
         }
         let steps = primes.len() + 1;
         report(0, steps);
@@ -427,54 +457,60 @@ impl Plan {
         Ok(Counts { classes, veto })
     }
 
-    fn too_large(&self, needed: u128, what: &str) -> Error {
+    fn too_large(&self, needed: u128, what: &str, limit: usize) -> Error {
         Error::TooLarge(format!(
-            "the counting DP needs {needed} cells = {} MiB ({what}); the limit is \
-             MAX_DP_STATES = {} cells ({} MiB): scale the weights down",
+            "the counting DP needs {needed} cells = {} MiB ({what}); the limit is {} cells \
+             ({} MiB; the default is MAX_DP_STATES): raise it (shapley_shubik_with_limit) or \
+             scale the weights down",
             needed.saturating_mul(4).div_ceil(1 << 20),
-            MAX_DP_STATES,
-            (MAX_DP_STATES * 4) >> 20
+            limit,
+            limit.saturating_mul(4) >> 20
         ))
     }
 
-    fn check_single_size(&self, q: u64, sizes: bool) -> Result<()> {
+    fn check_single_size(&self, q: u64, sizes: bool, limit: usize) -> Result<()> {
         if !sizes {
-            if q as u128 + 1 > MAX_DP_STATES as u128 {
-                return Err(self.too_large(q as u128 + 1, &format!("quota {q} after reduction")));
+            if q as u128 + 1 > limit as u128 {
+                return Err(self.too_large(
+                    q as u128 + 1,
+                    &format!("quota {q} after reduction"),
+                    limit,
+                ));
             }
             return Ok(());
         }
         // The size-by-weight table needs at most (q + 1)(m + 1) cells; count them exactly
         // only when that bound is over the limit (and q itself is small enough to count).
         let bound = (q as u128 + 1) * (self.m as u128 + 1);
-        if bound <= MAX_DP_STATES as u128 {
+        if bound <= limit as u128 {
             return Ok(());
         }
-        let needed = if q as u128 <= MAX_DP_STATES as u128 {
+        let needed = if q as u128 <= limit as u128 {
             SizeRows::cells_needed(&self.sorted_single_weights(), q as usize) as u128
         } else {
             bound
         };
-        if needed > MAX_DP_STATES as u128 {
+        if needed > limit as u128 {
             return Err(self.too_large(
                 needed,
                 &format!(
                     "quota {q} after reduction, by {} coalition sizes",
                     self.m + 1
                 ),
+                limit,
             ));
         }
         Ok(())
     }
 
-    fn check_multi_size(&self, slots: usize) -> Result<()> {
+    fn check_multi_size(&self, slots: usize, limit: usize) -> Result<()> {
         let states = self
             .quotas
             .iter()
             .fold(1u128, |a, &q| a.saturating_mul(q as u128 + 1));
         let depth = (usize::BITS - self.class_weights.len().leading_zeros()) as u128 + 2;
         let needed = states.saturating_mul(slots as u128).saturating_mul(depth);
-        if needed > MAX_DP_STATES as u128 {
+        if needed > limit as u128 {
             return Err(self.too_large(
                 needed,
                 &format!(
@@ -482,6 +518,7 @@ impl Plan {
                      sizes × {depth} tables",
                     self.quotas
                 ),
+                limit,
             ));
         }
         Ok(())

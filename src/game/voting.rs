@@ -1,6 +1,9 @@
 //! Weighted voting games (simple games given by weights and quotas).
+//!
+//! Their [`CoalitionalGame`](super::CoalitionalGame) implementation, with an exact separation
+//! oracle, lives with the solvers (`crate::coop::separation`).
 
-use super::tu::{Coalition, CoalitionalGame};
+use super::tu::Coalition;
 use crate::error::{Error, Result};
 
 /// One weighted majority rule: a coalition meets it when its total weight reaches `quota`.
@@ -150,20 +153,6 @@ impl WeightedVoting {
                 let w: u128 = s.members().map(|i| r.weights[i] as u128).sum();
                 w >= r.quota as u128
             })
-    }
-}
-
-impl CoalitionalGame for WeightedVoting {
-    fn num_players(&self) -> usize {
-        self.players.len()
-    }
-
-    fn value(&self, s: Coalition) -> f64 {
-        if self.is_winning(s) {
-            1.0
-        } else {
-            0.0
-        }
     }
 }
 
