@@ -66,8 +66,11 @@ pub const MAX_LABELS: usize = 128;
 /// Vertex enumeration of the best-response polytopes `P = {x ≥ 0 : Bᵀx ≤ 1}` and
 /// `Q = {y ≥ 0 : Ay ≤ 1}` with complementary-label matching, as in Avis, Rosenberg, Savani &
 /// von Stengel, "Enumeration of Nash equilibria for two-player games" (Economic Theory 42,
-/// 2010). Vertices are found by a depth-first search over feasible bases (every tied
-/// leaving row is followed, so degenerate vertices are reached through all their bases);
+/// 2010). The polytope of the player with fewer strategies is searched first by lexicographic
+/// reverse search (Avis & Fukuda 1992), carrying the complementary point of the other polytope
+/// along; when that cannot decide (a singular complementary system), vertices are found by a
+/// depth-first search over feasible bases (every tied leaving row is followed, so degenerate
+/// vertices are reached through all their bases);
 /// pairs with complementary labels are then re-solved and checked in exact integer
 /// arithmetic (payoffs are converted from f64 exactly). Components are the connected components
 /// of the bipartite graph "x and y form an extreme equilibrium" (Audet, Hansen, Jaumard &
