@@ -47,6 +47,8 @@ pub(crate) enum Outcome {
         /// bases: their partners are for the caller to find.
         degenerate: Vec<Candidate>,
         complete: bool,
+        /// Number of (lexicographically feasible) bases visited.
+        visited: usize,
     },
     /// Degenerate polytope, a decision too close to call, or a singular complementary system:
     /// the general search must decide.
@@ -374,11 +376,13 @@ pub(crate) fn reverse_search(
             candidates,
             degenerate,
             complete: false,
+            visited,
         },
         None => Outcome::Done {
             candidates,
             degenerate,
             complete: true,
+            visited,
         },
     }
 }
@@ -712,5 +716,86 @@ impl Oracle {
             }
         }
         Some(zero)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::noncoop::tableau::exact_basic_solution;
+    use rand::{Rng, SeedableRng};
+
+    /// Every feasible basis of `side`, by trying every basis exactly (brute force).
+    fn feasible_bases(side: Side, ai: &[Vec<BigInt>], bi: &[Vec<BigInt>]) -> usize {
+        let (m, n) = (ai.len(), ai[0].len());
+        let (rows, _) = layout(side, m, n);
+        let vars = m + n;
+        (0u32..1 << vars)
+            .filter(|mask| mask.count_ones() as usize == rows)
+            .filter(|&mask| {
+                let basis: Vec<usize> = (0..vars).filter(|&v| mask >> v & 1 == 1).collect();
+                exact_basic_solution(side, ai, bi, &basis).is_some_and(|p| p.feasible())
+            })
+            .count()
+    }
+
+    #[test]
+    fn reverse_search_visits_every_vertex_of_nondegenerate_polytopes() {
+        // Continuous random payoffs: nondegenerate with probability one, so every feasible
+        // basis is one vertex and the search must visit each exactly once.
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(11);
+        for (m, n) in [(2, 2), (3, 3), (3, 5), (4, 4), (5, 3), (5, 6)] {
+            let mut draw = || -> Vec<Vec<f64>> {
+                (0..m)
+                    .map(|_| (0..n).map(|_| rng.random_range(0.5..1.0)).collect())
+                    .collect()
+            };
+            let (a, b) = (draw(), draw());
+            let g = crate::game::Bimatrix::from_rows(&a, &b).unwrap();
+            let (ai, bi) = crate::noncoop::tableau::integer_payoffs(&g).unwrap();
+            let (sa, sb) = crate::noncoop::tableau::scaled_payoffs(&g);
+            for side in [Side::P, Side::Q] {
+                let want = feasible_bases(side, &ai, &bi);
+                match reverse_search(side, &sa, &sb, &ai, &bi, usize::MAX, |_| {}) {
+                    Outcome::Done {
+                        complete,
+                        visited,
+                        degenerate,
+                        ..
+                    } => {
+                        assert!(complete);
+                        assert!(degenerate.is_empty());
+                        assert_eq!(visited, want, "{m}x{n} {side:?}");
+                    }
+                    Outcome::GiveUp => panic!("{m}x{n} {side:?}: gave up"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reverse_search_stops_at_the_cap_as_incomplete() {
+        let a = vec![
+            vec![0.9, 0.6, 0.7],
+            vec![0.55, 0.8, 0.65],
+            vec![0.75, 0.7, 0.95],
+        ];
+        let b = vec![
+            vec![0.6, 0.85, 0.7],
+            vec![0.9, 0.65, 0.8],
+            vec![0.7, 0.75, 0.55],
+        ];
+        let g = crate::game::Bimatrix::from_rows(&a, &b).unwrap();
+        let (ai, bi) = crate::noncoop::tableau::integer_payoffs(&g).unwrap();
+        let (sa, sb) = crate::noncoop::tableau::scaled_payoffs(&g);
+        match reverse_search(Side::P, &sa, &sb, &ai, &bi, 3, |_| {}) {
+            Outcome::Done {
+                complete, visited, ..
+            } => {
+                assert!(!complete);
+                assert_eq!(visited, 3);
+            }
+            Outcome::GiveUp => panic!("gave up"),
+        }
     }
 }

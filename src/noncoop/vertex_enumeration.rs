@@ -278,10 +278,12 @@ fn one_sided_reverse(
         candidates,
         degenerate,
         complete,
+        visited,
     } = outcome
     else {
         return Ok(None);
     };
+    debug_assert_eq!(visited, progress.done, "one progress step per basis");
     let mut triples: Vec<(u128, u128, u128)> = candidates
         .into_iter()
         .map(|c| (c.labels, c.basis, c.labels))
