@@ -197,8 +197,13 @@ pub fn lemke_howson_all_with_progress(
         let (a, b) = scaled_payoffs(g);
         let tp = FloatTableau::new(Side::P, &a, &b);
         let tq = FloatTableau::new(Side::Q, &a, &b);
-        let budget = Budget::new(opts, m, n, false)?;
-        let ends = traverse(tp, tq, m, n, cap, lh_path_float, budget, &mut progress)?;
+        let walk = Walk {
+            labels: m + n,
+            cap,
+            path: lh_path_float,
+            budget: Budget::new(opts, m, n, false)?,
+        };
+        let ends = traverse(tp, tq, &walk, &mut progress)?;
         let thr = regret_threshold(g);
         let mut out = Vec::new();
         let mut ok = true;
@@ -225,8 +230,13 @@ pub fn lemke_howson_all_with_progress(
     let (a, b) = integer_payoffs(g)?;
     let tp = IntTableau::new(Side::P, &a, &b);
     let tq = IntTableau::new(Side::Q, &a, &b);
-    let budget = Budget::new(opts, m, n, true)?;
-    let ends = traverse(tp, tq, m, n, cap, lh_path, budget, &mut progress)?;
+    let walk = Walk {
+        labels: m + n,
+        cap,
+        path: lh_path,
+        budget: Budget::new(opts, m, n, true)?,
+    };
+    let ends = traverse(tp, tq, &walk, &mut progress)?;
     let out = ends
         .iter()
         .map(|(tp, tq)| exact_equilibrium(g, tp, tq, m, n))
@@ -272,19 +282,23 @@ impl Budget {
     }
 }
 
-/// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
-/// tableau pairs of the (non-artificial) equilibria, distinct by basis.
-// The two tableaux, their sizes, the cap, the path follower, the memory budget and the progress
-// callback are all independent inputs of the graph walk.
-#[allow(clippy::too_many_arguments)]
-fn traverse<T: Tableau>(
-    tp: T,
-    tq: T,
-    m: usize,
-    n: usize,
+/// How [`traverse`] walks the LH graph: the labels to drop from each equilibrium, the pivot cap
+/// of one path, the path follower, and the memory budget for the pairs it keeps.
+struct Walk<T> {
+    /// Number of labels (`m + n`): every one is dropped from every equilibrium reached.
+    labels: usize,
+    /// Pivot cap of one path.
     cap: usize,
     path: PathFn<T>,
     budget: Budget,
+}
+
+/// Breadth-first traversal of the LH graph from the artificial equilibrium; returns the
+/// tableau pairs of the (non-artificial) equilibria, distinct by basis.
+fn traverse<T: Tableau>(
+    tp: T,
+    tq: T,
+    walk: &Walk<T>,
     progress: &mut Option<ProgressFn>,
 ) -> Result<Vec<(T, T)>> {
     let key = |tp: &T, tq: &T| {
@@ -304,11 +318,11 @@ fn traverse<T: Tableau>(
             report(done, done + 1 + queue.len());
         }
         done += 1;
-        for label in 0..m + n {
+        for label in 0..walk.labels {
             let (mut p2, mut q2) = (tp.clone(), tq.clone());
-            path(&mut p2, &mut q2, label, cap)?;
+            (walk.path)(&mut p2, &mut q2, label, walk.cap)?;
             if seen.insert(key(&p2, &q2)) {
-                budget.check(found.len() + queue.len() + 2)?;
+                walk.budget.check(found.len() + queue.len() + 2)?;
                 found.push((p2.clone(), q2.clone()));
                 queue.push_back((p2, q2));
             }

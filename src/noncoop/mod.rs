@@ -49,6 +49,7 @@ impl Equilibrium {
 }
 
 pub mod lemke_howson;
+mod reverse_search;
 mod scale;
 mod tableau;
 pub mod vertex_enumeration;

@@ -103,6 +103,34 @@ pub(crate) fn coeff<T: Clone>(
     }
 }
 
+/// Pivots `t` to the basis with mask `target` (same size), choosing for each entering variable
+/// the leaving row with the largest entry among rows whose basic variable must leave. Returns
+/// the number of pivots, or `None` if the target basis is (numerically) singular.
+pub(crate) fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
+    let mut pivots = 0;
+    let current = t.basis().iter().fold(0u128, |k, &v| k | (1u128 << v));
+    let mut entering = target & !current;
+    while entering != 0 {
+        let col = entering.trailing_zeros() as usize;
+        entering &= entering - 1;
+        let mut best = (0.0, usize::MAX);
+        for (row, &v) in t.basis().iter().enumerate() {
+            if target >> v & 1 == 0 {
+                let s = t.pivot_score(row, col);
+                if s > best.0 {
+                    best = (s, row);
+                }
+            }
+        }
+        if best.1 == usize::MAX || best.0 <= FLOAT_ZERO {
+            return None;
+        }
+        t.pivot(best.1, col);
+        pivots += 1;
+    }
+    Some(pivots)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Floating point
 
@@ -907,9 +935,16 @@ impl IntTableau {
         }
     }
 
+    /// Entry of variable `col`'s column in `row`, times [`IntTableau::det`] (the right-hand
+    /// side is column `vars`).
     #[inline]
-    fn at(&self, row: usize, col: usize) -> &BigInt {
+    pub(crate) fn at(&self, row: usize, col: usize) -> &BigInt {
         &self.data[row * self.stride + col]
+    }
+
+    /// The common denominator of the entries (positive).
+    pub(crate) fn det(&self) -> &BigInt {
+        &self.det
     }
 
     /// Value of the basic variable in `row`, exactly.

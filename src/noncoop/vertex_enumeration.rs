@@ -2,9 +2,10 @@
 //! polytopes, exact on degenerate games, with the connected components of the equilibrium set.
 
 use super::lemke_howson::Arithmetic;
+use super::reverse_search::{reverse_search, Outcome};
 use super::scale::PayoffScale;
 use super::tableau::{
-    bimatrix_equilibrium, exact_basic_solution, integer_payoffs, scaled_payoffs, to_f64,
+    bimatrix_equilibrium, exact_basic_solution, integer_payoffs, move_to, scaled_payoffs, to_f64,
     ExactPoint, FloatTableau, IntTableau, Side, Tableau,
 };
 use super::Equilibrium;
@@ -65,8 +66,11 @@ pub const MAX_LABELS: usize = 128;
 /// Vertex enumeration of the best-response polytopes `P = {x ≥ 0 : Bᵀx ≤ 1}` and
 /// `Q = {y ≥ 0 : Ay ≤ 1}` with complementary-label matching, as in Avis, Rosenberg, Savani &
 /// von Stengel, "Enumeration of Nash equilibria for two-player games" (Economic Theory 42,
-/// 2010). Vertices are found by a depth-first search over feasible bases (every tied
-/// leaving row is followed, so degenerate vertices are reached through all their bases);
+/// 2010). The polytope of the player with fewer strategies is searched first by lexicographic
+/// reverse search (Avis & Fukuda 1992), carrying the complementary point of the other polytope
+/// along; when that cannot decide (a singular complementary system), vertices are found by a
+/// depth-first search over feasible bases (every tied leaving row is followed, so degenerate
+/// vertices are reached through all their bases);
 /// pairs with complementary labels are then re-solved and checked in exact integer
 /// arithmetic (payoffs are converted from f64 exactly). Components are the connected components
 /// of the bipartite graph "x and y form an extreme equilibrium" (Audet, Hansen, Jaumard &
@@ -122,6 +126,15 @@ pub fn enumerate_extreme_with(
         )));
     }
     let (ai, bi) = integer_payoffs(g)?;
+    if opts.arithmetic == Arithmetic::FloatThenExact {
+        let (a, b) = scaled_payoffs(g);
+        let mut counter = Progress::new(&mut progress);
+        let fast = one_sided_reverse(g, &ai, &bi, &a, &b, opts.max_bases, &mut counter)?;
+        if let Some((found, complete)) = fast {
+            counter.finish();
+            return finish(found, complete, false);
+        }
+    }
     if opts.arithmetic == Arithmetic::FloatThenExact {
         let (a, b) = scaled_payoffs(g);
         let mut counter = Progress::new(&mut progress);
@@ -242,6 +255,67 @@ struct Vertex {
     basis: u128,
 }
 
+/// The fastest path: reverse search over the vertices of the smaller player's polytope with
+/// the complementary partner carried along ([`reverse_search`]), then exact certification of
+/// the candidates. `None` when the polytope is degenerate, a float decision was too close to
+/// call, or a partner system is singular: the caller then runs the general searches.
+fn one_sided_reverse(
+    g: &Bimatrix,
+    ai: &[Vec<BigInt>],
+    bi: &[Vec<BigInt>],
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    max_bases: usize,
+    progress: &mut Progress,
+) -> Result<Option<(Vec<Found>, bool)>> {
+    let side = if g.rows() <= g.cols() {
+        Side::P
+    } else {
+        Side::Q
+    };
+    let outcome = reverse_search(side, a, b, ai, bi, max_bases, |new| progress.step(new));
+    let Outcome::Done {
+        candidates,
+        degenerate,
+        complete,
+        visited,
+    } = outcome
+    else {
+        return Ok(None);
+    };
+    debug_assert_eq!(visited, progress.done, "one progress step per basis");
+    let mut triples: Vec<(u128, u128, u128)> = candidates
+        .into_iter()
+        .map(|c| (c.labels, c.basis, c.labels))
+        .collect();
+    let other = match side {
+        Side::P => Side::Q,
+        Side::Q => Side::P,
+    };
+    let dim = match side {
+        Side::P => g.rows(),
+        Side::Q => g.cols(),
+    };
+    let mut solver = FloatSolver::default();
+    for d in degenerate {
+        let extra = d.labels.count_ones() as usize - dim;
+        if !partner_bases(
+            &mut solver,
+            other,
+            a,
+            b,
+            d.labels,
+            d.basis,
+            extra,
+            &mut triples,
+        ) {
+            return Ok(None);
+        }
+    }
+    let found = certify_partners(g, side, ai, bi, triples, true)?;
+    Ok(found.map(|f| (f, complete)))
+}
+
 /// Nondegenerate fast path (Avis, Rosenberg, Savani & von Stengel 2010, section 4): search
 /// the vertices of the polytope of the player with fewer strategies only; at a nondegenerate
 /// vertex with labels `L`, the only candidate partner is the point of the other polytope with
@@ -272,7 +346,6 @@ fn one_sided(
     let own_zero = own_struct.clone().fold(0u128, |k, v| k | (1u128 << v));
     let other_zero = other_struct.clone().fold(0u128, |k, v| k | (1u128 << v));
     let dim = own_struct.len();
-    let full = lowbits(m + n);
     let mut unsure = false;
     let mut bail = false;
     // (own labels, own basis mask, partner basis mask)
@@ -314,28 +387,16 @@ fn one_sided(
                 return true;
             }
             let own_basis = basis.iter().fold(0u128, |k, &v| k | (1u128 << v));
-            // The partner's zero variables must include every label the own vertex lacks, so
-            // its basis lies within `labels`: drop `extra` of them (one way when the vertex is
-            // nondegenerate).
-            let elems: Vec<usize> = (0..m + n).filter(|&v| labels >> v & 1 == 1).collect();
-            let Some(subsets) = subsets_bounded(elems.len(), extra, MAX_PARTNER_BASES) else {
-                bail = true;
-                return false;
-            };
-            let mut all_singular = true;
-            for drop in subsets {
-                let pb = drop.iter().fold(labels, |k, &i| k & !(1u128 << elems[i]));
-                match solver.classify(other, a, b, m, n, pb) {
-                    Partner::Infeasible => all_singular = false,
-                    Partner::Candidate => {
-                        all_singular = false;
-                        candidates.push((labels, own_basis, pb));
-                    }
-                    // Possibly only numerically singular: let the exact check decide.
-                    Partner::Singular => candidates.push((labels, own_basis, pb)),
-                }
-            }
-            if all_singular {
+            if !partner_bases(
+                &mut solver,
+                other,
+                a,
+                b,
+                labels,
+                own_basis,
+                extra,
+                &mut candidates,
+            ) {
                 bail = true;
                 return false;
             }
@@ -347,6 +408,32 @@ fn one_sided(
     if bail || (unsure && complete) {
         return Ok(None);
     }
+    let found = certify_partners(g, side, ai, bi, candidates, false)?;
+    Ok(found.map(|f| (f, complete)))
+}
+
+/// Certifies the candidates of a one-polytope search exactly: `(own labels, own basis mask,
+/// partner basis mask)` triples, where `side` is the searched polytope. Each own vertex and
+/// partner point is recomputed in exact integer arithmetic; pairs that are feasible with
+/// complementary labels become equilibria (each pair once).
+///
+/// Returns `None` (the caller then enumerates both polytopes) when an own vertex fails its
+/// exact check, or, with `singular_gives_up`, when the partner system of a nondegenerate own
+/// vertex is exactly singular (its complementary set may then be a whole face).
+fn certify_partners(
+    g: &Bimatrix,
+    side: Side,
+    ai: &[Vec<BigInt>],
+    bi: &[Vec<BigInt>],
+    candidates: Vec<(u128, u128, u128)>,
+    singular_gives_up: bool,
+) -> Result<Option<Vec<Found>>> {
+    let (m, n) = (g.rows(), g.cols());
+    let other = match side {
+        Side::P => Side::Q,
+        Side::Q => Side::P,
+    };
+    let full = lowbits(m + n);
     let mut ids: [HashMap<u128, usize, MaskBuild>; 2] = Default::default();
     let mut done: HashSet<(u128, u128), MaskBuild> = HashSet::default();
     let mut own_cache: HashMap<u128, Option<ExactPoint>, MaskBuild> = HashMap::default();
@@ -368,6 +455,9 @@ fn one_sided(
             return Ok(None);
         };
         let Some(po) = exact_basic_solution(other, ai, bi, &list(pb)) else {
+            if singular_gives_up && labels.count_ones() as usize == m.min(n) {
+                return Ok(None);
+            }
             continue;
         };
         let plabels = po.labels(other, m);
@@ -395,7 +485,47 @@ fn one_sided(
         let eq = bimatrix_equilibrium(g, to_f64(&x), to_f64(&y), Some(vec![x, y]))?;
         out.push(Found { eq, px, qy });
     }
-    Ok(Some((out, complete)))
+    Ok(Some(out))
+}
+
+/// The partner bases of the own vertex with `labels` (one of its bases: `own_basis`; `extra`
+/// labels beyond the dimension): every basis of the `other` polytope within `labels` (one when
+/// the vertex is nondegenerate), classified in floats; those not clearly infeasible are
+/// appended to `out` as `(labels, own_basis, partner basis)`. `false` when there are too many
+/// such bases or all are singular (the general search must decide).
+#[allow(clippy::too_many_arguments)]
+fn partner_bases(
+    solver: &mut FloatSolver,
+    other: Side,
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    labels: u128,
+    own_basis: u128,
+    extra: usize,
+    out: &mut Vec<(u128, u128, u128)>,
+) -> bool {
+    let (m, n) = (a.len(), a[0].len());
+    // The partner's zero variables must include every label the own vertex lacks, so its
+    // basis lies within `labels`: drop `extra` of them (one way when the vertex is
+    // nondegenerate).
+    let elems: Vec<usize> = (0..m + n).filter(|&v| labels >> v & 1 == 1).collect();
+    let Some(subsets) = subsets_bounded(elems.len(), extra, MAX_PARTNER_BASES) else {
+        return false;
+    };
+    let mut all_singular = true;
+    for drop in subsets {
+        let pb = drop.iter().fold(labels, |k, &i| k & !(1u128 << elems[i]));
+        match solver.classify(other, a, b, m, n, pb) {
+            Partner::Infeasible => all_singular = false,
+            Partner::Candidate => {
+                all_singular = false;
+                out.push((labels, own_basis, pb));
+            }
+            // Possibly only numerically singular: let the exact check decide.
+            Partner::Singular => out.push((labels, own_basis, pb)),
+        }
+    }
+    !all_singular
 }
 
 /// Most partner bases tried at one degenerate vertex before falling back to enumerating both
@@ -664,34 +794,6 @@ fn search<T: Tableau>(
         progress.step(stack.len() - before);
     }
     complete
-}
-
-/// Pivots `t` to the basis with mask `target` (same size), choosing for each entering variable
-/// the leaving row with the largest entry among rows whose basic variable must leave. Returns
-/// the number of pivots, or `None` if the target basis is (numerically) singular.
-fn move_to<T: Tableau>(t: &mut T, target: u128) -> Option<usize> {
-    let mut pivots = 0;
-    let current = t.basis().iter().fold(0u128, |k, &v| k | (1u128 << v));
-    let mut entering = target & !current;
-    while entering != 0 {
-        let col = entering.trailing_zeros() as usize;
-        entering &= entering - 1;
-        let mut best = (0.0, usize::MAX);
-        for (row, &v) in t.basis().iter().enumerate() {
-            if target >> v & 1 == 0 {
-                let s = t.pivot_score(row, col);
-                if s > best.0 {
-                    best = (s, row);
-                }
-            }
-        }
-        if best.1 == usize::MAX || best.0 <= super::tableau::FLOAT_ZERO {
-            return None;
-        }
-        t.pivot(best.1, col);
-        pivots += 1;
-    }
-    Some(pivots)
 }
 
 /// The set bits of a mask, ascending.
