@@ -349,7 +349,7 @@ pub(crate) fn reverse_search(
                         levels.push(copy);
                     }
                     let (up, down) = levels.split_at_mut(depth + 1);
-                    let refresh = (depth + 1) % REFRESH_DEPTH == 0;
+                    let refresh = (depth + 1).is_multiple_of(REFRESH_DEPTH);
                     if !descend(
                         &up[depth],
                         &mut down[0],

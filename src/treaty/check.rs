@@ -273,21 +273,21 @@ fn monte_carlo(
         )));
     }
     let one = |k: usize| -> Result<SampleOutcome> {
-            let s = draw(sys, opts.seed, k)?;
-            // Exact points are needed only where a binding settlement procedure compares
-            // awards with the alliance-adjusted p.
-            let point = opts.wants(ConditionId::PeacefulSettlement)
-                && s.treaty.settlement.binding
-                && s.treaty.settlement.procedure.is_some();
-            let a = analyse_with(&s, point);
-            let conds = evaluate(&s, &a, opts, false)?;
-            Ok((
-                conds
-                    .iter()
-                    .map(|c| (c.id, c.scope, c.verdict == Verdict::Holds))
-                    .collect(),
-                a.scenarios.iter().map(|x| x.eu.deterred()).collect(),
-            ))
+        let s = draw(sys, opts.seed, k)?;
+        // Exact points are needed only where a binding settlement procedure compares
+        // awards with the alliance-adjusted p.
+        let point = opts.wants(ConditionId::PeacefulSettlement)
+            && s.treaty.settlement.binding
+            && s.treaty.settlement.procedure.is_some();
+        let a = analyse_with(&s, point);
+        let conds = evaluate(&s, &a, opts, false)?;
+        Ok((
+            conds
+                .iter()
+                .map(|c| (c.id, c.scope, c.verdict == Verdict::Holds))
+                .collect(),
+            a.scenarios.iter().map(|x| x.eu.deterred()).collect(),
+        ))
     };
     // Each sample draws from its own seeded stream, so batching changes nothing in the result.
     let mut results: Vec<Result<SampleOutcome>> = Vec::with_capacity(opts.samples);

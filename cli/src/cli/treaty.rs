@@ -1,7 +1,7 @@
 //! `covenant check` and `covenant solve`: treaty models.
 
-use super::progress::Progress;
 use super::output::{num, outln, print_json, Format, Table};
+use super::progress::Progress;
 use clap::{Args, ValueEnum};
 use covenant::treaty::{self, CheckOptions, Condition, ConditionId, Report, Scope, Witness};
 use covenant::Result;
