@@ -162,3 +162,29 @@ fn csto_2022_azerbaijan_against_armenia_is_not_deterred() {
     let r = report("csto.toml", 2022);
     assert!(!pair(&r, "AZE", "ARM").deterred);
 }
+
+/// NATO: no party has ever left the Treaty (Art. 13 allows withdrawal on one year's notice
+/// after twenty years; it has never been used — France left only the integrated military
+/// command, 1966–2009, and Greece 1974–80, both staying parties; NATO, "Member countries").
+/// The alliance game must then have a non-empty core with a transfer that keeps every member
+/// in, at 12 members (dense) and at 32 (constraint generation on the separation oracle), and
+/// the least core and nucleolus must be computed, not `unknown`.
+#[test]
+fn nato_participation_holds_with_12_and_with_32_members() {
+    for year in [1949, 2024] {
+        let r = report("nato.toml", year);
+        let c = r
+            .condition(ConditionId::Participation, ConditionScope::External)
+            .expect("participation is checked");
+        assert_eq!(c.verdict, Verdict::Holds, "{year}: {}", c.detail);
+        let Some(covenant::treaty::Figures::Participation(p)) = &c.figures else {
+            panic!("{year}: participation figures missing");
+        };
+        assert!(p.epsilon <= 0.0, "{year}: least-core e {}", p.epsilon);
+        assert_eq!(p.members.len(), r.members.len());
+        assert!(
+            p.members.iter().all(|m| m.nucleolus.is_some()),
+            "{year}: the nucleolus is computed for every member"
+        );
+    }
+}

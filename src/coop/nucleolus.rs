@@ -280,8 +280,12 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// the fixed coalitions (and `N`), so that `x(S)` — hence `e(S, x)` — is the same at every
     /// point the later stages can choose. Such a coalition cannot move the allocation; left in
     /// the LPs it only adds stages at its constant level (many, in bankruptcy games).
+    ///
+    /// Only for games whose separation stays cheap when `skip` rejects many coalitions
+    /// ([`CoalitionalGame::skip_is_cheap`]); for the others only fixed coalitions are skipped
+    /// and the settled ones cost extra stages instead.
     fn settled(&self, s: Coalition) -> bool {
-        self.fixed_set.contains(s) || self.basis.spans(s)
+        self.fixed_set.contains(s) || (self.g.skip_is_cheap() && self.basis.spans(s))
     }
 
     fn add_work(&mut self, s: Coalition) -> bool {

@@ -167,6 +167,15 @@ pub trait CoalitionalGame {
         Ok(top_excess_coalitions(self, x, skip, 1)?.pop())
     }
 
+    /// Whether [`CoalitionalGame::most_excess_coalition`] stays cheap when `skip` rejects many
+    /// coalitions. A table scan does; a branch and bound that can test `skip` only at its
+    /// leaves does not (its bound cannot see which coalitions are skipped), and then the
+    /// nucleolus skips only the fixed coalitions, not every one whose excess is settled.
+    /// Default `true`.
+    fn skip_is_cheap(&self) -> bool {
+        true
+    }
+
     /// Up to `k` proper, non-skipped coalitions of largest excess, in decreasing order of
     /// excess (the solvers add several violated constraints per round).
     ///

@@ -419,6 +419,11 @@ impl CoalitionalGame for AllianceGame {
         self.check_allocation(x)?;
         self.separate_top(x, skip, k)
     }
+
+    /// The branch and bound tests `skip` only at its leaves.
+    fn skip_is_cheap(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
