@@ -22,6 +22,7 @@
 //! error, never into a guess.
 
 use crate::error::{Error, Result};
+use crate::game::tu::check_allocation;
 use crate::game::{Coalition, CoalitionalGame};
 
 /// Most members the alliance game is built for (coalitions are 64-bit masks).
@@ -380,18 +381,6 @@ fn x_of(x: &[f64], mask: u64) -> f64 {
         .sum()
 }
 
-impl AllianceGame {
-    fn check_allocation(&self, x: &[f64]) -> Result<()> {
-        if x.len() != self.players.len() || x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::InvalidArgument(format!(
-                "an allocation needs {} finite entries",
-                self.players.len()
-            )));
-        }
-        Ok(())
-    }
-}
-
 impl CoalitionalGame for AllianceGame {
     fn num_players(&self) -> usize {
         self.players.len()
@@ -406,7 +395,7 @@ impl CoalitionalGame for AllianceGame {
         x: &[f64],
         skip: &dyn Fn(Coalition) -> bool,
     ) -> Result<Option<(Coalition, f64)>> {
-        self.check_allocation(x)?;
+        check_allocation(self.players.len(), x)?;
         self.separate(x, skip)
     }
 
@@ -416,7 +405,7 @@ impl CoalitionalGame for AllianceGame {
         skip: &dyn Fn(Coalition) -> bool,
         k: usize,
     ) -> Result<Vec<(Coalition, f64)>> {
-        self.check_allocation(x)?;
+        check_allocation(self.players.len(), x)?;
         self.separate_top(x, skip, k)
     }
 
