@@ -8,6 +8,10 @@ use covenant::coop::{banzhaf, banzhaf_power, shapley, shapley_shubik};
 use covenant::game::{TuGame, WeightedVoting};
 use criterion::{criterion_group, criterion_main, Criterion};
 
+#[path = "../tests/common/imf.rs"]
+mod imf;
+use imf::imf_like;
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/coop/");
 
 fn load(stem: &str) -> TuGame {
@@ -51,30 +55,6 @@ fn wvg(n: usize, max: u64, seed: u64) -> WeightedVoting {
         .collect();
     let total: u64 = w.iter().sum();
     WeightedVoting::new(w, total / 2 + 1).expect("valid game")
-}
-
-/// A seeded heavy-tailed weighted voting game at the scale of the IMF Board of Governors:
-/// every member has the same basic votes (5.5% of the total, shared equally, as in the IMF's
-/// 2008 reform) plus quota votes drawn from a Pareto law with tail index 1.5, scaled so the
-/// weights sum to about `total`; simple majority of the votes.
-fn imf_like(n: usize, total: u64, seed: u64) -> WeightedVoting {
-    let mut s = seed;
-    let mut uniform = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
-    let raw: Vec<f64> = (0..n).map(|_| uniform().powf(-1.0 / 1.5)).collect();
-    let basic = (total as f64 * 0.055 / n as f64).round();
-    let rest = total as f64 - basic * n as f64;
-    let sum: f64 = raw.iter().sum();
-    let w: Vec<u64> = raw
-        .iter()
-        .map(|r| (basic + (r / sum * rest).round()) as u64)
-        .collect();
-    let votes: u64 = w.iter().sum();
-    WeightedVoting::new(w, votes / 2 + 1).expect("valid game")
 }
 
 fn power(c: &mut Criterion) {

@@ -14,6 +14,10 @@ use num_traits::{One, Zero};
 use proptest::prelude::*;
 use serde_json::Value;
 
+#[path = "common/imf.rs"]
+mod imf;
+use imf::imf_like;
+
 const REFERENCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/coop/reference.json"
@@ -388,29 +392,6 @@ fn an_empty_voting_game_is_rejected() {
         WeightedVoting::new(vec![], 1),
         Err(Error::InvalidGame(_))
     ));
-}
-
-/// A seeded heavy-tailed game at the IMF Board of Governors' scale (190 members, about 2.1
-/// million votes; the generator of benches/power.rs): equal basic votes plus Pareto(1.5) quota
-/// votes, simple majority.
-fn imf_like(n: usize, total: u64, seed: u64) -> WeightedVoting {
-    let mut s = seed;
-    let mut uniform = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
-    let raw: Vec<f64> = (0..n).map(|_| uniform().powf(-1.0 / 1.5)).collect();
-    let basic = (total as f64 * 0.055 / n as f64).round();
-    let rest = total as f64 - basic * n as f64;
-    let sum: f64 = raw.iter().sum();
-    let w: Vec<u64> = raw
-        .iter()
-        .map(|r| (basic + (r / sum * rest).round()) as u64)
-        .collect();
-    let votes: u64 = w.iter().sum();
-    WeightedVoting::new(w, votes / 2 + 1).unwrap()
 }
 
 /// Banzhaf at the IMF scale is exact and monotone in weight (a heavier member never swings
