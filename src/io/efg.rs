@@ -26,7 +26,7 @@
 //! Numbers are integers, decimals (with an optional exponent) or rationals `p/q`, all read
 //! exactly. Probabilities at a chance node must sum to exactly 1.
 
-use super::gambit_lex::{lex, Tok, Token};
+use super::gambit_lex::{lex, quote, Tok, Token};
 use super::number::{exact_value, parse_number, NumError};
 use super::{parse_error, read_text, Pos};
 use crate::error::{Error, Result};
@@ -518,19 +518,6 @@ pub fn parse_efg(text: &str, file: &Path) -> Result<GameTree> {
 pub fn read_efg(path: &Path) -> Result<GameTree> {
     let text = read_text(path)?;
     parse_efg(&text, path)
-}
-
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 /// Writes a tree as a Gambit `.efg` file (payoff notation: every leaf carries its own

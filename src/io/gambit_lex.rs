@@ -125,3 +125,17 @@ pub(crate) fn lex(text: &str, file: &Path) -> Result<(Vec<Token>, Pos)> {
     }
     Ok((toks, pos))
 }
+
+/// Quotes a string for Gambit: `"` and `\` are escaped with a backslash.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}

@@ -17,6 +17,7 @@
 //! Numbers are integers, decimals with an optional exponent, or rationals `p/q`; `nan` and
 //! `inf` are rejected. Strings are double-quoted, with `\"` and `\\` escapes.
 
+use super::gambit_lex::quote;
 use super::number::{fast_number, parse_number, shorten, Num};
 use super::{bom_len, bytes_text, parse_error, GameFile, InexactPayoffs, Pos, MAX_GAME_BYTES};
 use crate::error::{Error, Result};
@@ -875,20 +876,6 @@ pub fn parse_nfg_file(text: &str, file: &Path) -> Result<GameFile> {
 pub fn read_nfg(path: &Path) -> Result<NormalForm> {
     let text = super::read_input(path)?;
     parse_nfg(&text, path)
-}
-
-/// Quotes a string for Gambit: `"` and `\` are escaped with a backslash.
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 /// Formats a payoff so that it reads back to the same `f64`: integers without a decimal point,
