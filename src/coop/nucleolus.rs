@@ -343,7 +343,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
         let skip = |s: Coalition| self.settled(s);
         Ok(self
             .g
-            .most_excess_coalitions(x, &skip, self.n)?
+            .most_excess_coalitions_above(x, &skip, self.n, eps + self.tol)?
             .into_iter()
             .take_while(|&(_, e)| e > eps + self.tol)
             .map(|(s, _)| s)

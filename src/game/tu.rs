@@ -204,6 +204,28 @@ pub trait CoalitionalGame {
         }
         Ok(found)
     }
+
+    /// [`CoalitionalGame::most_excess_coalitions`] restricted to excesses above `floor`: up to
+    /// `k` proper, non-skipped coalitions with `e(S, x) > floor`, in decreasing order of
+    /// excess. The constraint-generation loops ask only for violated coalitions, and a
+    /// branch-and-bound oracle prunes against the floor from its first node instead of
+    /// searching for `k` coalitions that would be thrown away.
+    ///
+    /// The default filters [`CoalitionalGame::most_excess_coalitions`].
+    ///
+    /// # Errors
+    /// As [`CoalitionalGame::most_excess_coalition`].
+    fn most_excess_coalitions_above(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+        k: usize,
+        floor: f64,
+    ) -> Result<Vec<(Coalition, f64)>> {
+        let mut top = self.most_excess_coalitions(x, skip, k)?;
+        top.retain(|&(_, e)| e > floor);
+        Ok(top)
+    }
 }
 
 /// Checks that `x` has one finite entry per player (shared by the coalitional solvers).

@@ -42,6 +42,8 @@ pub struct AllianceGame {
     own: Vec<f64>,
     /// `help[j][k]`: `ρ_k c_k→j` if `k` is pledged to `j` (against some threat), else 0.
     help: Vec<Vec<f64>>,
+    /// `help` as one row-major `m × m` block (the bound's inner loop).
+    help_rows: Vec<f64>,
     /// `cost[j][k]`: `ρ_k κ_k` if `k` is pledged to `j`, else 0.
     cost: Vec<Vec<f64>>,
     /// `wars[k]`: the wars `k` may fight, one per aggressor of the members it is pledged to.
@@ -63,7 +65,8 @@ impl AllianceGame {
     /// `(aggressor id, a_ij)` pairs, the ids being any labels that tell aggressors apart).
     ///
     /// # Errors
-    /// [`Error::TooLarge`] above [`MAX_ALLIANCE_MEMBERS`] players.
+    /// [`Error::TooLarge`] above [`MAX_ALLIANCE_MEMBERS`] players; [`Error::InvalidArgument`]
+    /// when the tables do not all have one entry (row) per player.
     pub fn new(
         players: Vec<String>,
         value: Vec<f64>,
@@ -77,6 +80,18 @@ impl AllianceGame {
             return Err(Error::TooLarge(format!(
                 "the alliance game has {m} members; the exact separation search is attempted up to \
                  {MAX_ALLIANCE_MEMBERS}"
+            )));
+        }
+        let square = |rows: &[Vec<f64>]| rows.len() == m && rows.iter().all(|r| r.len() == m);
+        if value.len() != m
+            || own.len() != m
+            || threats.len() != m
+            || !square(&help)
+            || !square(&cost)
+        {
+            return Err(Error::invalid_argument(format!(
+                "the alliance game of {m} members needs {m} values, own strengths and threat \
+                 lists and {m}×{m} help and cost tables"
             )));
         }
         // Ties between aggressors go to the smaller id.
@@ -97,6 +112,7 @@ impl AllianceGame {
             value,
             worst,
             own,
+            help_rows: help.iter().flatten().copied().collect(),
             help,
             cost,
             wars: Vec::new(),
@@ -144,10 +160,7 @@ impl AllianceGame {
 
     /// Member `j`'s term when the helpers in `mask` (and targets) are present.
     fn gain(&self, j: usize, helpers: u64) -> f64 {
-        let h: f64 = (0..self.players.len())
-            .filter(|&k| k != j && helpers >> k & 1 == 1)
-            .map(|k| self.help[j][k])
-            .sum();
+        let h: f64 = bits(helpers & !(1u64 << j)).map(|k| self.help[j][k]).sum();
         self.value[j] * (self.base[j] - self.pi_bar(j, h))
     }
 
@@ -170,8 +183,7 @@ impl AllianceGame {
 
     /// `v(mask)`.
     pub fn value_of(&self, mask: u64) -> f64 {
-        (0..self.players.len())
-            .filter(|&j| mask >> j & 1 == 1)
+        bits(mask)
             .map(|j| self.gain(j, mask) - self.war_costs(j, mask))
             .sum()
     }
@@ -213,6 +225,21 @@ impl AllianceGame {
         skip: &dyn Fn(Coalition) -> bool,
         k: usize,
     ) -> Result<Vec<(Coalition, f64)>> {
+        self.separate_top_above(x, skip, k, f64::NEG_INFINITY)
+    }
+
+    /// [`Self::separate_top`] keeping only excesses above `floor`; the search prunes every
+    /// node whose bound is below the floor from the start.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] when the search exceeds [`MAX_SEPARATION_NODES`].
+    pub fn separate_top_above(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+        k: usize,
+        floor: f64,
+    ) -> Result<Vec<(Coalition, f64)>> {
         let m = self.players.len();
         if k == 0 {
             return Ok(Vec::new());
@@ -225,6 +252,9 @@ impl AllianceGame {
                 return;
             }
             let e = self.value_of(mask) - x_of(x, mask);
+            if e <= floor {
+                return;
+            }
             let better = |t: &(u64, f64)| e > t.1 + 1e-12 || (e >= t.1 - 1e-12 && mask < t.0);
             let at = top.iter().position(better).unwrap_or(top.len());
             if at < k {
@@ -241,6 +271,7 @@ impl AllianceGame {
         let mut dfs = Dfs {
             x,
             k,
+            floor,
             all,
             nodes: 0,
             hc: vec![0.0; (m + 1) * m],
@@ -280,9 +311,13 @@ impl AllianceGame {
             offer(chosen, top);
             return Ok(());
         }
-        if top.len() == dfs.k {
+        let threshold = if top.len() == dfs.k {
+            dfs.floor.max(top[dfs.k - 1].1 - 1e-12)
+        } else {
+            dfs.floor
+        };
+        if threshold > f64::NEG_INFINITY {
             let undecided = dfs.all & !((1u64 << d) - 1);
-            let threshold = top[dfs.k - 1].1 - 1e-12;
             let (hc, hr) = (&dfs.hc[d * m..(d + 1) * m], &dfs.hr[d * m..(d + 1) * m]);
             let b = self.bound_with(
                 chosen,
@@ -418,12 +453,20 @@ impl AllianceGame {
             });
             b += s.gain_chosen[j] - self.war_costs(j, chosen) - x[j];
         }
+        // cross[k] = Σ_{j∈C} g_j'(h_j) help[j][k], row by row (contiguous, vectorisable).
+        let m = self.players.len();
+        s.cross.fill(0.0);
+        for j in bits(chosen) {
+            let slope = s.slope[j];
+            for (c, h) in s.cross.iter_mut().zip(&self.help_rows[j * m..(j + 1) * m]) {
+                *c += slope * h;
+            }
+        }
         let mut tangent = b;
         for k in bits(undecided) {
             let own = g(k, hr[k]) - x[k] - self.war_costs(k, chosen | 1u64 << k);
             s.own[k] = own;
-            let cross: f64 = bits(chosen).map(|j| s.slope[j] * self.help[j][k]).sum();
-            tangent += (own + cross).max(0.0);
+            tangent += (own + s.cross[k]).max(0.0);
         }
         if tangent < threshold {
             return tangent;
@@ -457,6 +500,8 @@ fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
 struct Dfs<'a> {
     x: &'a [f64],
     k: usize,
+    /// Only excesses above this are wanted.
+    floor: f64,
     all: u64,
     nodes: usize,
     /// `hc[d·m + j]`: help `j` receives from the chosen members at depth `d`.
@@ -471,6 +516,7 @@ struct Scratch {
     gain_chosen: Vec<f64>,
     slope: Vec<f64>,
     own: Vec<f64>,
+    cross: Vec<f64>,
 }
 
 impl Scratch {
@@ -479,6 +525,7 @@ impl Scratch {
             gain_chosen: vec![0.0; m],
             slope: vec![0.0; m],
             own: vec![0.0; m],
+            cross: vec![0.0; m],
         }
     }
 }
@@ -517,6 +564,17 @@ impl CoalitionalGame for AllianceGame {
     ) -> Result<Vec<(Coalition, f64)>> {
         check_allocation(self.players.len(), x)?;
         self.separate_top(x, skip, k)
+    }
+
+    fn most_excess_coalitions_above(
+        &self,
+        x: &[f64],
+        skip: &dyn Fn(Coalition) -> bool,
+        k: usize,
+        floor: f64,
+    ) -> Result<Vec<(Coalition, f64)>> {
+        check_allocation(self.players.len(), x)?;
+        self.separate_top_above(x, skip, k, floor)
     }
 
     /// The branch and bound tests `skip` only at its leaves.
