@@ -216,8 +216,9 @@ impl Stakes {
 /// `EU` with helpers fighting with their reliability, refined while the bracket straddles 0.
 ///
 /// With `point = false` only the verdict is wanted (Monte Carlo): when certain help by every
-/// helper still leaves `EU >= 0`, or no help at all leaves `EU < 0`, the verdict is decided
-/// without the DP and `eu` is that bound.
+/// helper still leaves `EU >= 0`, or no help at all leaves `EU < 0`, or Jensen's lower bound
+/// `π(E[D])` or the chord upper bound of `E[π]` already decides the sign, the verdict is
+/// decided without the DP and `eu` is that bound (on the verdict's side of 0).
 pub fn expected_utility(
     a: f64,
     t: f64,
@@ -245,6 +246,34 @@ pub fn expected_utility(
                 hi,
                 win: all,
             };
+        }
+        // Two more bounds that need no DP, valid for any joint law of the help `D ∈ [0, C]`
+        // with mean `μ = Σ ρ_k c_k` (independent or common shock alike), since `π` is convex
+        // and decreasing in `D`: Jensen, `E[π] ≥ π(μ)`; and the chord through `(0, π(0))` and
+        // `(C, π(C))`, `E[π] ≤ π(0)(1 − μ/C) + π(C) μ/C` (the all-or-nothing law). `EU` grows
+        // with `E[π]`, so either may settle the verdict.
+        let total: f64 = helpers.iter().map(|h| h.0).sum();
+        let mean: f64 = helpers.iter().map(|h| h.0 * h.1).sum();
+        let jensen = win_probability(a, t, mean);
+        if stakes.eu(jensen) >= 0.0 {
+            return Eu {
+                eu: stakes.eu(jensen),
+                lo: stakes.eu(jensen),
+                hi,
+                win: jensen,
+            };
+        }
+        if total > 0.0 {
+            let f = (mean / total).clamp(0.0, 1.0);
+            let chord = none * (1.0 - f) + all * f;
+            if stakes.eu(chord) < 0.0 {
+                return Eu {
+                    eu: stakes.eu(chord),
+                    lo,
+                    hi: stakes.eu(chord),
+                    win: chord,
+                };
+            }
         }
     }
     let mut w = expected_win(a, t, helpers, help, PASSES[0].0);
@@ -343,5 +372,34 @@ mod tests {
         // π = 0.1 / 1.2; EU = π·2 − 1.1.
         assert!((eu.eu - (0.1 / 1.2 * 2.0 - 1.1)).abs() < 1e-9);
         assert!(eu.deterred());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// The verdict-only path (Monte Carlo: the no-help / all-help bounds, Jensen and the
+        /// chord before any DP) gives the same verdict as the exact bracket and as brute force.
+        #[test]
+        fn verdict_only_agrees_with_the_exact_expectation(
+            a in 0.01f64..1.0,
+            t in 0.0f64..0.5,
+            h in proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0), 0..9),
+            cost in 0.0f64..0.5,
+            shock in proptest::option::of(0.0f64..1.0),
+        ) {
+            let st = Stakes { value: 1.0, loss: 1.0, cost };
+            let help = shock.map_or(HelpCorrelation::Independent, HelpCorrelation::CommonShock);
+            let fast = expected_utility(a, t, &h, help, st, false);
+            let full = expected_utility(a, t, &h, help, st, true);
+            // Independent help: compare with brute force (bracket-free).
+            if shock.is_none() {
+                let exact = st.eu(brute(a, t, &h));
+                if exact.abs() > 1e-3 {
+                    proptest::prop_assert_eq!(fast.deterred(), exact < 0.0, "{:?} vs {}", fast, exact);
+                }
+            }
+            if full.lo >= 0.0 || full.hi < 0.0 {
+                proptest::prop_assert_eq!(fast.deterred(), full.deterred());
+            }
+        }
     }
 }
