@@ -577,10 +577,11 @@ impl CoalitionalGame for AllianceGame {
         self.separate_top_above(x, skip, k, floor)
     }
 
-    /// The branch and bound tests `skip` only at its leaves.
-    fn skip_is_cheap(&self) -> bool {
-        false
-    }
+    // `skip_is_cheap` keeps its default (true): the branch and bound tests `skip` only at its
+    // leaves, but the stage LPs ask for coalitions above a floor
+    // (`most_excess_coalitions_above`), which prunes the settled coalitions below it; on the
+    // bundled models the nucleolus is the same either way and Rio 1982's takes a third of the
+    // instructions (fewer stages at dependent levels).
 }
 
 #[cfg(test)]
