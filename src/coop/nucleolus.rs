@@ -3,9 +3,11 @@
 //!
 //! The stage machinery (`Stages`) is shared with the least core (its first stage).
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::coop::core::Domain;
+use crate::coop::separation::top_excess;
 use crate::error::{Error, Result};
 use crate::game::tu::{Coalition, CoalitionalGame};
 use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
@@ -66,6 +68,13 @@ impl CoalitionSet {
         }
     }
 
+    pub(crate) fn clear(&mut self) {
+        match self {
+            CoalitionSet::Bits(b) => b.iter_mut().for_each(|w| *w = 0),
+            CoalitionSet::Hash(h) => h.clear(),
+        }
+    }
+
     #[inline]
     pub(crate) fn contains(&self, s: Coalition) -> bool {
         match self {
@@ -100,9 +109,12 @@ impl SpanBasis {
     /// Whether the indicator of `s` lies in the span of the basis. The rows are kept reduced
     /// (pivot 1, zero in every other row's pivot column), so the residual is `v − Σ v[p]·row`.
     pub(crate) fn spans(&self, s: Coalition) -> bool {
-        let mut v: Vec<f64> = (0..self.n)
-            .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
-            .collect();
+        // On the stack: the separation asks this of many coalitions per scan.
+        let mut v = [0.0f64; Coalition::MAX_PLAYERS];
+        let v = &mut v[..self.n];
+        for i in s.members() {
+            v[i] = 1.0;
+        }
         for (p, r) in &self.rows {
             let f = v[*p];
             if f != 0.0 {
@@ -171,6 +183,10 @@ pub(crate) struct Stages<'a, G: CoalitionalGame + ?Sized> {
     /// combinations of them, so their excess is constant from then on and they leave the LPs.
     fixed: Vec<(Coalition, f64)>,
     fixed_set: CoalitionSet,
+    /// Coalitions found in the span of the fixed ones (a cache of [`SpanBasis::spans`]).
+    spanned: RefCell<CoalitionSet>,
+    /// Coalitions found outside that span since the basis last grew.
+    not_spanned: RefCell<CoalitionSet>,
     /// Generated constraints `e(S, x) ≤ ε` of the current stage.
     work: Vec<Coalition>,
     work_set: CoalitionSet,
@@ -258,6 +274,8 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
             tol,
             fixed: Vec::new(),
             fixed_set: CoalitionSet::new(n),
+            spanned: RefCell::new(CoalitionSet::new(n)),
+            not_spanned: RefCell::new(CoalitionSet::new(n)),
             work: Vec::new(),
             work_set: CoalitionSet::new(n),
             basis: SpanBasis::new(n),
@@ -285,7 +303,22 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// ([`CoalitionalGame::skip_is_cheap`]); for the others only fixed coalitions are skipped
     /// and the settled ones cost extra stages instead.
     fn settled(&self, s: Coalition) -> bool {
-        self.fixed_set.contains(s) || (self.g.skip_is_cheap() && self.basis.spans(s))
+        if self.fixed_set.contains(s) || self.spanned.borrow().contains(s) {
+            return true;
+        }
+        if !self.g.skip_is_cheap() || self.not_spanned.borrow().contains(s) {
+            return false;
+        }
+        // The separation scans meet the same high-excess coalitions again and again: the
+        // answers are remembered (a coalition in the span stays there as the basis grows; the
+        // negative answers are forgotten whenever it grows).
+        let spanned = self.basis.spans(s);
+        if spanned {
+            self.spanned.borrow_mut().insert(s);
+        } else {
+            self.not_spanned.borrow_mut().insert(s);
+        }
+        spanned
     }
 
     fn add_work(&mut self, s: Coalition) -> bool {
@@ -341,9 +374,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// Violated coalitions at `x` (excess above `eps + tol`), at most `n` of them.
     fn violated(&self, x: &[f64], eps: f64) -> Result<Vec<Coalition>> {
         let skip = |s: Coalition| self.settled(s);
-        Ok(self
-            .g
-            .most_excess_coalitions(x, &skip, self.n)?
+        Ok(top_excess(self.g, x, &skip, self.n)?
             .into_iter()
             .take_while(|&(_, e)| e > eps + self.tol)
             .map(|(s, _)| s)
@@ -353,7 +384,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// Whether any coalition is still unfixed.
     fn any_unfixed(&self, x: &[f64]) -> Result<bool> {
         let skip = |s: Coalition| self.settled(s);
-        Ok(self.g.most_excess_coalition(x, &skip)?.is_some())
+        Ok(!top_excess(self.g, x, &skip, 1)?.is_empty())
     }
 
     /// Solves the current stage: `min ε` s.t. `e(S, x) ≤ ε` for every unfixed coalition,
@@ -487,6 +518,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
             if self.basis.add(s) {
                 let at_optimum: f64 = s.members().map(|i| opt.x[i]).sum();
                 self.fixed.push((s, at_optimum));
+                self.not_spanned.borrow_mut().clear();
             }
         }
         let (work, settled): (Vec<Coalition>, Vec<Coalition>) =
@@ -773,7 +805,7 @@ fn kohlberg_in_batches<G: CoalitionalGame + ?Sized>(
     loop {
         if !exhausted {
             let skip = |s: Coalition| seen.contains(&s.0);
-            let batch = g.most_excess_coalitions(x, &skip, batch_size)?;
+            let batch = top_excess(g, x, &skip, batch_size)?;
             exhausted = batch.len() < batch_size;
             batch_size = (2 * batch_size).min(KOHLBERG_MAX_BATCH);
             for &(s, _) in &batch {
@@ -941,7 +973,7 @@ fn price_level<G: CoalitionalGame + ?Sized>(
     let along = |s: Coalition| s.members().map(|i| y[i]).sum::<f64>();
     for _ in 0..PERTURBATION_SHRINKS {
         let moved: Vec<f64> = x.iter().zip(y).map(|(a, b)| a + *eta * b).collect();
-        let batch = g.most_excess_coalitions(&moved, skip, n)?;
+        let batch = top_excess(g, &moved, skip, n)?;
         let Some(&(first, _)) = batch.first() else {
             return Ok(Vec::new());
         };
@@ -1048,24 +1080,27 @@ const BALANCE_WEIGHT_TOL: f64 = 1e-9;
 
 /// Whether `collection ∪ zero_slack` is balanced with positive weights on `collection`.
 fn balanced(n: usize, collection: &[Coalition], zero_slack: &[usize]) -> Result<bool> {
+    // max δ  s.t.  Σ λ_S 1_S + Σ_{i∈Z} ν_i 1_{i} = 1_N,  λ_S ≥ δ,  written with λ_S = δ + μ_S
+    // (μ, ν ≥ 0) so that the program has only the n rows of the players, not one per member.
     let mut lp = LinearProgram::new(Sense::Maximize);
     let delta = lp.add_variable(0.0, 1.0, 1.0);
-    let lambdas: Vec<Var> = collection
-        .iter()
-        .map(|_| lp.add_variable(0.0, f64::INFINITY, 0.0))
-        .collect();
     let mut per_player: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n];
-    for (&s, &l) in collection.iter().zip(&lambdas) {
+    let mut count = vec![0.0; n];
+    for &s in collection {
+        let mu = lp.add_variable(0.0, f64::INFINITY, 0.0);
         for i in s.members() {
-            per_player[i].push((l, 1.0));
+            per_player[i].push((mu, 1.0));
+            count[i] += 1.0;
         }
-        lp.add_constraint([(l, 1.0), (delta, -1.0)], Relation::Ge, 0.0);
     }
     for &i in zero_slack {
-        let mu = lp.add_variable(0.0, f64::INFINITY, 0.0);
-        per_player[i].push((mu, 1.0));
+        let nu = lp.add_variable(0.0, f64::INFINITY, 0.0);
+        per_player[i].push((nu, 1.0));
     }
-    for terms in per_player {
+    for (mut terms, c) in per_player.into_iter().zip(count) {
+        if c > 0.0 {
+            terms.push((delta, c));
+        }
         lp.add_constraint(terms, Relation::Eq, 1.0);
     }
     let sol = lp.solve()?;
