@@ -130,7 +130,7 @@ fn lcg(seed: &mut u64) -> u64 {
 fn bench_oracle_games(c: &mut Criterion) {
     let mut group = c.benchmark_group("nucleolus_oracle");
     group.sample_size(10);
-    for n in [16usize, 20] {
+    for n in [16usize, 20, 25] {
         let mut seed = 25;
         let w: Vec<u64> = (0..n).map(|_| lcg(&mut seed) % 60 + 1).collect();
         let total: u64 = w.iter().sum();

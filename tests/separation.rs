@@ -139,6 +139,31 @@ fn sixteen_player_voting_game_is_solved_and_certified_by_its_oracle() {
 }
 
 #[test]
+fn twenty_five_player_voting_game_is_solved_and_certified_by_its_oracle() {
+    // Issue 11's instance (weights 1..=60 seeded, two-thirds majority; coopgame-py: 15.6 s).
+    // Every coalition of weight exactly the quota is tied at the first excess level; Kohlberg's
+    // certificate comes from a balanced part of that level found by column generation.
+    let mut seed = 25;
+    let w: Vec<u64> = (0..25).map(|_| lcg(&mut seed) % 60 + 1).collect();
+    let total: u64 = w.iter().sum();
+    let quota = (2 * total).div_ceil(3);
+    let g = WeightedVoting::new(w.clone(), quota).unwrap();
+    let nu = nucleolus(&g).unwrap();
+    assert!(nu.kohlberg);
+    // Here the nucleolus is the normalised weight vector, at excess 1 − q/w(N) (the excess of
+    // a coalition of weight exactly q).
+    let shares: Vec<f64> = w.iter().map(|&wi| wi as f64 / total as f64).collect();
+    assert_close("voting 25", &nu.allocation, &shares, 1e-9);
+    assert_eq!(nu.excess_levels.len(), 1);
+    assert!((nu.excess_levels[0] - (1.0 - quota as f64 / total as f64)).abs() < 1e-9);
+    // A point off it fails the certificate.
+    let mut off = nu.allocation.clone();
+    off[0] += 1e-3;
+    off[1] -= 1e-3;
+    assert!(!kohlberg_criterion(&g, &off, Domain::Imputations).unwrap());
+}
+
+#[test]
 fn games_beyond_sixty_four_players_are_refused_clearly() {
     let g = Bankruptcy::new(50.0, vec![1.0; 100]).unwrap();
     assert_eq!(g.num_players(), 100);

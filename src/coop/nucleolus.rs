@@ -3,9 +3,11 @@
 //!
 //! The stage machinery (`Stages`) is shared with the least core (its first stage).
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::coop::core::Domain;
+use crate::coop::separation::top_excess;
 use crate::error::{Error, Result};
 use crate::game::tu::{Coalition, CoalitionalGame};
 use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
@@ -66,6 +68,13 @@ impl CoalitionSet {
         }
     }
 
+    pub(crate) fn clear(&mut self) {
+        match self {
+            CoalitionSet::Bits(b) => b.iter_mut().for_each(|w| *w = 0),
+            CoalitionSet::Hash(h) => h.clear(),
+        }
+    }
+
     #[inline]
     pub(crate) fn contains(&self, s: Coalition) -> bool {
         match self {
@@ -100,9 +109,12 @@ impl SpanBasis {
     /// Whether the indicator of `s` lies in the span of the basis. The rows are kept reduced
     /// (pivot 1, zero in every other row's pivot column), so the residual is `v − Σ v[p]·row`.
     pub(crate) fn spans(&self, s: Coalition) -> bool {
-        let mut v: Vec<f64> = (0..self.n)
-            .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
-            .collect();
+        // On the stack: the separation asks this of many coalitions per scan.
+        let mut v = [0.0f64; Coalition::MAX_PLAYERS];
+        let v = &mut v[..self.n];
+        for i in s.members() {
+            v[i] = 1.0;
+        }
         for (p, r) in &self.rows {
             let f = v[*p];
             if f != 0.0 {
@@ -171,6 +183,10 @@ pub(crate) struct Stages<'a, G: CoalitionalGame + ?Sized> {
     /// combinations of them, so their excess is constant from then on and they leave the LPs.
     fixed: Vec<(Coalition, f64)>,
     fixed_set: CoalitionSet,
+    /// Coalitions found in the span of the fixed ones (a cache of [`SpanBasis::spans`]).
+    spanned: RefCell<CoalitionSet>,
+    /// Coalitions found outside that span since the basis last grew.
+    not_spanned: RefCell<CoalitionSet>,
     /// Generated constraints `e(S, x) ≤ ε` of the current stage.
     work: Vec<Coalition>,
     work_set: CoalitionSet,
@@ -258,6 +274,8 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
             tol,
             fixed: Vec::new(),
             fixed_set: CoalitionSet::new(n),
+            spanned: RefCell::new(CoalitionSet::new(n)),
+            not_spanned: RefCell::new(CoalitionSet::new(n)),
             work: Vec::new(),
             work_set: CoalitionSet::new(n),
             basis: SpanBasis::new(n),
@@ -285,7 +303,22 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// ([`CoalitionalGame::skip_is_cheap`]); for the others only fixed coalitions are skipped
     /// and the settled ones cost extra stages instead.
     fn settled(&self, s: Coalition) -> bool {
-        self.fixed_set.contains(s) || (self.g.skip_is_cheap() && self.basis.spans(s))
+        if self.fixed_set.contains(s) || self.spanned.borrow().contains(s) {
+            return true;
+        }
+        if !self.g.skip_is_cheap() || self.not_spanned.borrow().contains(s) {
+            return false;
+        }
+        // The separation scans meet the same high-excess coalitions again and again: the
+        // answers are remembered (a coalition in the span stays there as the basis grows; the
+        // negative answers are forgotten whenever it grows).
+        let spanned = self.basis.spans(s);
+        if spanned {
+            self.spanned.borrow_mut().insert(s);
+        } else {
+            self.not_spanned.borrow_mut().insert(s);
+        }
+        spanned
     }
 
     fn add_work(&mut self, s: Coalition) -> bool {
@@ -341,9 +374,15 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// Violated coalitions at `x` (excess above `eps + tol`), at most `n` of them.
     fn violated(&self, x: &[f64], eps: f64) -> Result<Vec<Coalition>> {
         let skip = |s: Coalition| self.settled(s);
-        Ok(self
-            .g
-            .most_excess_coalitions_above(x, &skip, self.n, eps + self.tol)?
+        // A value table is scanned whole (fast, see `top_excess`); an oracle is asked only
+        // for coalitions above the floor, so a branch and bound can prune against it.
+        let found = if self.g.dense_values().is_some() {
+            top_excess(self.g, x, &skip, self.n)?
+        } else {
+            self.g
+                .most_excess_coalitions_above(x, &skip, self.n, eps + self.tol)?
+        };
+        Ok(found
             .into_iter()
             .take_while(|&(_, e)| e > eps + self.tol)
             .map(|(s, _)| s)
@@ -353,7 +392,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// Whether any coalition is still unfixed.
     fn any_unfixed(&self, x: &[f64]) -> Result<bool> {
         let skip = |s: Coalition| self.settled(s);
-        Ok(self.g.most_excess_coalition(x, &skip)?.is_some())
+        Ok(!top_excess(self.g, x, &skip, 1)?.is_empty())
     }
 
     /// Solves the current stage: `min ε` s.t. `e(S, x) ≤ ε` for every unfixed coalition,
@@ -487,6 +526,7 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
             if self.basis.add(s) {
                 let at_optimum: f64 = s.members().map(|i| opt.x[i]).sum();
                 self.fixed.push((s, at_optimum));
+                self.not_spanned.borrow_mut().clear();
             }
         }
         let (work, settled): (Vec<Coalition>, Vec<Coalition>) =
@@ -693,9 +733,16 @@ const KOHLBERG_MAX_BATCH: usize = 1 << 14;
 /// weights on `B_k`, where `Z` holds the singletons `{i}` with `x_i = v({i})`. Each test is an
 /// LP maximising the smallest weight, solved only where the rank of `B_k` grows: a level
 /// inside the span of the ones before it cannot unbalance the collection. Once a balanced
-/// `B_k` spans `R^n`, every larger collection is balanced too, so the check stops there. This shares no code with the stage
-/// loop of [`nucleolus`]: coalitions come from the game's separation oracle in decreasing
-/// excess order, and only LPs of balancedness are solved.
+/// collection of coalitions of `B_k` spans `R^n`, `B_k` and every larger collection are
+/// balanced too, so the check stops there. A level larger than the first batch (a large tie,
+/// as at the nucleolus of a weighted voting game, where every coalition of weight exactly the
+/// quota is tied) is first tested by column generation: balanced sub-collections of it are
+/// grown with coalitions priced by the separation oracle at a slightly moved point, and a
+/// balanced one of rank `n` certifies the rest without enumerating the level; only when that
+/// fails is the level enumerated. This shares no code with the stage loop of [`nucleolus`]:
+/// coalitions come from the game's separation oracle, their level is checked by their excess
+/// at `x`, and only LPs of balancedness (and of directions that unbalance a collection) are
+/// solved.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] when `x` has the wrong length or a non-finite entry;
@@ -703,11 +750,23 @@ const KOHLBERG_MAX_BATCH: usize = 1 << 14;
 ///
 /// # Complexity
 /// One separation call per batch of coalitions (256, doubling up to 16384) and at most `n`
-/// balancedness LPs.
+/// balancedness LPs; on a large tie level, at most `8n` pricing rounds (a balancedness LP,
+/// a direction LP and a few separation calls each) before the enumeration.
 pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
     g: &G,
     x: &[f64],
     domain: Domain,
+) -> Result<bool> {
+    kohlberg_in_batches(g, x, domain, KOHLBERG_BATCH)
+}
+
+/// [`kohlberg_criterion`] with the first batch size given (tests make levels "large" with a
+/// small one, to exercise the column generation on games they can also enumerate).
+fn kohlberg_in_batches<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    domain: Domain,
+    first_batch: usize,
 ) -> Result<bool> {
     let n = g.num_players();
     if x.len() != n {
@@ -749,11 +808,12 @@ pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
     let mut exhausted = false;
     let mut collection: Vec<Coalition> = Vec::new();
     let mut rank = 0;
-    let mut batch_size = KOHLBERG_BATCH;
+    let mut batch_size = first_batch.max(1);
+    let mut columns_tried_at: Option<f64> = None;
     loop {
         if !exhausted {
             let skip = |s: Coalition| seen.contains(&s.0);
-            let batch = g.most_excess_coalitions(x, &skip, batch_size)?;
+            let batch = top_excess(g, x, &skip, batch_size)?;
             exhausted = batch.len() < batch_size;
             batch_size = (2 * batch_size).min(KOHLBERG_MAX_BATCH);
             for &(s, _) in &batch {
@@ -769,6 +829,23 @@ pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
                 end += 1;
             }
             if end == pending.len() && !exhausted {
+                // The level is larger than what has been fetched. Before enumerating the rest
+                // of it, try to certify it by column generation over the level: a balanced
+                // sub-collection that spans `R^n` certifies every later `B_k` too.
+                if columns_tried_at != Some(pending[start].1) {
+                    columns_tried_at = Some(pending[start].1);
+                    if balanced_by_columns(
+                        g,
+                        x,
+                        tol,
+                        &collection,
+                        &pending[start..end],
+                        &seen,
+                        &zero_slack,
+                    )? {
+                        return Ok(true);
+                    }
+                }
                 break;
             }
             collection.extend(pending[start..end].iter().map(|&(s, _)| s));
@@ -795,29 +872,243 @@ pub fn kohlberg_criterion<G: CoalitionalGame + ?Sized>(
     }
 }
 
+/// Most pricing rounds of [`balanced_by_columns`] per player.
+const COLUMN_ROUNDS_PER_PLAYER: usize = 8;
+
+/// Most times [`price_level`] shrinks its perturbation before giving up.
+const PERTURBATION_SHRINKS: usize = 24;
+
+/// How negative `y(T)` must be for a priced coalition to count as cutting the direction `y`
+/// (directions are scaled to entries in `[-1, 1]`).
+const DIRECTION_TOL: f64 = 1e-7;
+
+/// Kohlberg's test of one tie level by column generation, for a level too large to enumerate.
+///
+/// `base` holds the complete levels above (their union `B_{k-1}`), `level` the members of level
+/// `k` fetched so far (in decreasing excess order, the first at the level's top excess), `seen`
+/// every coalition fetched so far. Returns `true` only with a certificate: a sub-collection
+/// `C ⊆ B_k` of rank `n` with `C ∪ Z` balanced (positive weights on `C`), which makes `B_k`
+/// and every later `B_j` balanced (the span argument of [`kohlberg_criterion`]). `false` means
+/// "not shown": the caller enumerates the level instead.
+///
+/// Columns come from the game's separation oracle at a perturbed point: while `C` is not
+/// balanced, an LP gives a direction `y` with `y(N) = 0`, `y ≥ 0` on `Z` and `y(S) ≥ 0` on `C`,
+/// not all zero (Kohlberg's dual characterisation); the level member minimising `y(T)` is the
+/// top coalition at `x + ηy` for a small `η`, and joins `C` if `y(T) < 0`. While `C` has rank
+/// below `n`, the directions are a basis of its orthogonal complement (both signs), so the
+/// member found lies outside the span of `C`. Every coalition added is checked to belong to
+/// the level by its excess at `x` itself, computed from [`CoalitionalGame::value`]; `η`
+/// shrinks until the top coalition at `x + ηy` is one. This is the pricing step of the
+/// column generation that Maschler, Peleg & Shapley's sequential LPs call for on degenerate
+/// levels (see also Benedek, Fliege & Nguyen 2021, "Finding and verifying the nucleolus of
+/// cooperative games", Math. Programming, where the balancedness of the tight set certifies a
+/// stage).
+fn balanced_by_columns<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    tol: f64,
+    base: &[Coalition],
+    level: &[(Coalition, f64)],
+    seen: &HashSet<u64>,
+    zero_slack: &[usize],
+) -> Result<bool> {
+    let n = x.len();
+    let Some(&(_, top)) = level.first() else {
+        return Ok(false);
+    };
+    let mut collection: Vec<Coalition> = base
+        .iter()
+        .copied()
+        .chain(level.iter().map(|&(s, _)| s))
+        .collect();
+    let mut added: HashSet<u64> = HashSet::new();
+    let scale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let mut eta = 1e-3 * scale / n as f64;
+    for _ in 0..COLUMN_ROUNDS_PER_PLAYER * n {
+        let rank = coalition_rank(n, &collection);
+        let directions = if rank == n {
+            if balanced(n, &collection, zero_slack)? {
+                return Ok(true);
+            }
+            match improving_direction(n, &collection, zero_slack)? {
+                Some(y) => vec![y],
+                None => return Ok(false),
+            }
+        } else {
+            null_space(n, &collection)
+                .into_iter()
+                .flat_map(|y| {
+                    let minus = y.iter().map(|v| -v).collect();
+                    [y, minus]
+                })
+                .collect()
+        };
+        let mut fresh = Vec::new();
+        for y in &directions {
+            let skip = |s: Coalition| seen.contains(&s.0) || added.contains(&s.0);
+            fresh = price_level(g, x, y, top, tol, &mut eta, &skip)?;
+            if !fresh.is_empty() {
+                break;
+            }
+        }
+        if fresh.is_empty() {
+            return Ok(false);
+        }
+        for s in fresh {
+            if added.insert(s.0) {
+                collection.push(s);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The members `T` of the level at excess `top` (not skipped) with `y(T) < 0`, most negative
+/// first, found as the top coalitions at `x + ηy`; `η` shrinks while the top coalition there
+/// is not a member of the level. Empty when no member has `y(T) < 0` (or none could be
+/// shown).
+fn price_level<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    y: &[f64],
+    top: f64,
+    tol: f64,
+    eta: &mut f64,
+    skip: &dyn Fn(Coalition) -> bool,
+) -> Result<Vec<Coalition>> {
+    let n = x.len();
+    let excess = |s: Coalition| g.value(s) - s.members().map(|i| x[i]).sum::<f64>();
+    let along = |s: Coalition| s.members().map(|i| y[i]).sum::<f64>();
+    for _ in 0..PERTURBATION_SHRINKS {
+        let moved: Vec<f64> = x.iter().zip(y).map(|(a, b)| a + *eta * b).collect();
+        let batch = top_excess(g, &moved, skip, n)?;
+        let Some(&(first, _)) = batch.first() else {
+            return Ok(Vec::new());
+        };
+        if excess(first) < top - tol {
+            *eta *= 0.125;
+            continue;
+        }
+        return Ok(batch
+            .into_iter()
+            .map(|(s, _)| s)
+            .filter(|&s| excess(s) >= top - tol && along(s) < -DIRECTION_TOL)
+            .collect());
+    }
+    Ok(Vec::new())
+}
+
+/// A direction `y ∈ [-1, 1]^n` with `y(N) = 0`, `y_i ≥ 0` on `zero_slack` and `y(S) ≥ 0` on
+/// `collection`, maximising `Σ_S y(S)`; `None` when that maximum is (numerically) zero, i.e.
+/// when the collection is balanced.
+fn improving_direction(
+    n: usize,
+    collection: &[Coalition],
+    zero_slack: &[usize],
+) -> Result<Option<Vec<f64>>> {
+    let mut count = vec![0.0; n];
+    for s in collection {
+        for i in s.members() {
+            count[i] += 1.0;
+        }
+    }
+    let mut lp = LinearProgram::new(Sense::Maximize);
+    let ys: Vec<Var> = (0..n)
+        .map(|i| {
+            let lo = if zero_slack.contains(&i) { 0.0 } else { -1.0 };
+            lp.add_variable(lo, 1.0, count[i])
+        })
+        .collect();
+    lp.add_constraint(ys.iter().map(|&v| (v, 1.0)), Relation::Eq, 0.0);
+    for s in collection {
+        lp.add_constraint(s.members().map(|i| (ys[i], 1.0)), Relation::Ge, 0.0);
+    }
+    let sol = lp.solve()?;
+    if !sol.is_optimal() || sol.objective <= DIRECTION_TOL {
+        return Ok(None);
+    }
+    Ok(Some(sol.values[..n].to_vec()))
+}
+
+/// A basis of the vectors orthogonal to every indicator of `collection`, each scaled to
+/// largest entry 1.
+fn null_space(n: usize, collection: &[Coalition]) -> Vec<Vec<f64>> {
+    // Reduced row echelon form of the indicator matrix.
+    let mut rows: Vec<Vec<f64>> = collection
+        .iter()
+        .map(|s| {
+            (0..n)
+                .map(|i| if s.contains(i) { 1.0 } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let mut pivots: Vec<usize> = Vec::new();
+    let mut rank = 0;
+    for col in 0..n {
+        let Some(p) =
+            (rank..rows.len()).max_by(|&a, &b| rows[a][col].abs().total_cmp(&rows[b][col].abs()))
+        else {
+            break;
+        };
+        if rows[p][col].abs() <= PIVOT_TOL {
+            continue;
+        }
+        rows.swap(rank, p);
+        let pv = rows[rank][col];
+        rows[rank].iter_mut().for_each(|a| *a /= pv);
+        let pivot = rows[rank].clone();
+        for (k, r) in rows.iter_mut().enumerate() {
+            let f = r[col];
+            if k != rank && f != 0.0 {
+                for (a, b) in r.iter_mut().zip(&pivot) {
+                    *a -= f * b;
+                }
+            }
+        }
+        pivots.push(col);
+        rank += 1;
+    }
+    (0..n)
+        .filter(|c| !pivots.contains(c))
+        .map(|free| {
+            let mut y = vec![0.0; n];
+            y[free] = 1.0;
+            for (k, &p) in pivots.iter().enumerate() {
+                y[p] = -rows[k][free];
+            }
+            let m = y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            y.iter_mut().for_each(|v| *v /= m);
+            y
+        })
+        .collect()
+}
+
 /// Smallest weight a balanced collection must show to count as strictly positive.
 const BALANCE_WEIGHT_TOL: f64 = 1e-9;
 
 /// Whether `collection ∪ zero_slack` is balanced with positive weights on `collection`.
 fn balanced(n: usize, collection: &[Coalition], zero_slack: &[usize]) -> Result<bool> {
+    // max δ  s.t.  Σ λ_S 1_S + Σ_{i∈Z} ν_i 1_{i} = 1_N,  λ_S ≥ δ,  written with λ_S = δ + μ_S
+    // (μ, ν ≥ 0) so that the program has only the n rows of the players, not one per member.
     let mut lp = LinearProgram::new(Sense::Maximize);
     let delta = lp.add_variable(0.0, 1.0, 1.0);
-    let lambdas: Vec<Var> = collection
-        .iter()
-        .map(|_| lp.add_variable(0.0, f64::INFINITY, 0.0))
-        .collect();
     let mut per_player: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n];
-    for (&s, &l) in collection.iter().zip(&lambdas) {
+    let mut count = vec![0.0; n];
+    for &s in collection {
+        let mu = lp.add_variable(0.0, f64::INFINITY, 0.0);
         for i in s.members() {
-            per_player[i].push((l, 1.0));
+            per_player[i].push((mu, 1.0));
+            count[i] += 1.0;
         }
-        lp.add_constraint([(l, 1.0), (delta, -1.0)], Relation::Ge, 0.0);
     }
     for &i in zero_slack {
-        let mu = lp.add_variable(0.0, f64::INFINITY, 0.0);
-        per_player[i].push((mu, 1.0));
+        let nu = lp.add_variable(0.0, f64::INFINITY, 0.0);
+        per_player[i].push((nu, 1.0));
     }
-    for terms in per_player {
+    for (mut terms, c) in per_player.into_iter().zip(count) {
+        if c > 0.0 {
+            terms.push((delta, c));
+        }
         lp.add_constraint(terms, Relation::Eq, 1.0);
     }
     let sol = lp.solve()?;
@@ -857,4 +1148,172 @@ fn coalition_rank(n: usize, collection: &[Coalition]) -> usize {
         rank += 1;
     }
     rank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::tu::TuGame;
+    use crate::game::WeightedVoting;
+
+    fn lcg(seed: &mut u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *seed >> 33
+    }
+
+    /// Seeded weighted voting games of 6..=9 players, some with equal weights (big ties).
+    fn voting_games() -> Vec<WeightedVoting> {
+        let mut seed = 2021;
+        let mut out = Vec::new();
+        for n in 6..=9usize {
+            for spread in [3u64, 12] {
+                let w: Vec<u64> = (0..n).map(|_| lcg(&mut seed) % spread + 1).collect();
+                let total: u64 = w.iter().sum();
+                out.push(WeightedVoting::new(w.clone(), total / 2 + 1).unwrap());
+                out.push(WeightedVoting::new(w, (2 * total).div_ceil(3)).unwrap());
+            }
+        }
+        out
+    }
+
+    /// Kohlberg's criterion straight from its definition on a dense table: every coalition
+    /// sorted by excess, a balancedness LP per level (no oracle, no span shortcut except the
+    /// stop at a balanced collection of rank `n`, after which every larger one is balanced).
+    fn brute_force_kohlberg(g: &TuGame, x: &[f64], domain: Domain) -> bool {
+        let n = g.num_players();
+        let tol = Tolerance::LP.threshold(1.0);
+        let zero: Vec<usize> = match domain {
+            Domain::Preimputations => Vec::new(),
+            Domain::Imputations => (0..n)
+                .filter(|&i| x[i] - g.value(Coalition::singleton(i)) <= tol)
+                .collect(),
+        };
+        let mut all: Vec<(Coalition, f64)> = (1..Coalition::grand(n).0)
+            .map(|m| {
+                let s = Coalition(m);
+                (s, g.value(s) - s.members().map(|i| x[i]).sum::<f64>())
+            })
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut collection = Vec::new();
+        let mut k = 0;
+        while k < all.len() {
+            let mut end = k + 1;
+            while end < all.len() && all[end - 1].1 - all[end].1 <= tol {
+                end += 1;
+            }
+            collection.extend(all[k..end].iter().map(|&(s, _)| s));
+            if !balanced(n, &collection, &zero).unwrap() {
+                return false;
+            }
+            if coalition_rank(n, &collection) == n {
+                return true;
+            }
+            k = end;
+        }
+        true
+    }
+
+    #[test]
+    fn column_generation_on_large_ties_agrees_with_the_definition() {
+        // First batches of 2 and 8 coalitions make every level of these games "large", so the
+        // certificate goes through the column generation; the verdict must be the one of the
+        // definition, at the nucleolus and at points moved off it.
+        let mut seed = 7;
+        let mut certified_by_columns = 0;
+        let mut refuted = 0;
+        let tol = Tolerance::LP.threshold(1.0);
+        for g in voting_games() {
+            let dense = TuGame::from_game(&g).unwrap();
+            let n = g.len();
+            for domain in [Domain::Imputations, Domain::Preimputations] {
+                let nu = match domain {
+                    Domain::Imputations => nucleolus(&dense).unwrap(),
+                    Domain::Preimputations => prenucleolus(&dense).unwrap(),
+                };
+                let mut points = vec![nu.allocation.clone()];
+                for _ in 0..3 {
+                    let (i, j) = (lcg(&mut seed) as usize % n, lcg(&mut seed) as usize % n);
+                    let d = (1 + lcg(&mut seed) % 50) as f64 * 1e-3;
+                    let mut y = nu.allocation.clone();
+                    if i != j && y[i] >= d {
+                        y[i] -= d;
+                        y[j] += d;
+                        points.push(y);
+                    }
+                }
+                for x in &points {
+                    let want = brute_force_kohlberg(&dense, x, domain);
+                    refuted += usize::from(!want);
+                    for batch in [2, 8, KOHLBERG_BATCH] {
+                        assert_eq!(
+                            kohlberg_in_batches(&g, x, domain, batch).unwrap(),
+                            want,
+                            "{:?} at {x:?}, batch {batch}",
+                            g.rules()
+                        );
+                    }
+                }
+                assert!(brute_force_kohlberg(&dense, &nu.allocation, domain));
+                // The column generation alone, from the first two coalitions of the top level.
+                let x = &nu.allocation;
+                let zero: Vec<usize> = match domain {
+                    Domain::Preimputations => Vec::new(),
+                    Domain::Imputations => (0..n).filter(|&i| x[i] <= tol).collect(),
+                };
+                let top = g.most_excess_coalitions(x, &|_| false, 2).unwrap();
+                let seen: HashSet<u64> = top.iter().map(|(s, _)| s.0).collect();
+                let level: Vec<(Coalition, f64)> = top
+                    .iter()
+                    .copied()
+                    .filter(|&(_, e)| top[0].1 - e <= tol)
+                    .collect();
+                if balanced_by_columns(&g, x, tol, &[], &level, &seen, &zero).unwrap() {
+                    certified_by_columns += 1;
+                }
+            }
+        }
+        // Most of these nucleoli are determined at their first level, whose certificate the
+        // pricing finds from two of its coalitions.
+        assert!(certified_by_columns >= 10, "{certified_by_columns}");
+        assert!(refuted >= 10, "{refuted}");
+    }
+
+    #[test]
+    fn a_balanced_spanning_part_of_a_level_is_found_by_pricing() {
+        // [3; 1, 1, 1, 1, 1]: the nucleolus is (1/5, ..., 1/5) and its top level is the ten
+        // coalitions of three players. From the first two of them, pricing must complete a
+        // balanced collection of rank 5.
+        let g = WeightedVoting::new(vec![1; 5], 3).unwrap();
+        let x = vec![0.2; 5];
+        let tol = Tolerance::LP.threshold(1.0);
+        let level = g.most_excess_coalitions(&x, &|_| false, 2).unwrap();
+        assert!((level[0].1 - 0.4).abs() < 1e-12 && (level[1].1 - 0.4).abs() < 1e-12);
+        let seen: HashSet<u64> = level.iter().map(|(s, _)| s.0).collect();
+        assert!(balanced_by_columns(&g, &x, tol, &[], &level, &seen, &[]).unwrap());
+        // Off the nucleolus the same level is not balanced: no certificate.
+        let y = vec![0.3, 0.1, 0.2, 0.2, 0.2];
+        let top = g.most_excess_coalitions(&y, &|_| false, 1).unwrap();
+        let seen: HashSet<u64> = top.iter().map(|(s, _)| s.0).collect();
+        assert!(!balanced_by_columns(&g, &y, tol, &[], &top, &seen, &[]).unwrap());
+    }
+
+    #[test]
+    fn null_space_is_orthogonal_to_the_collection() {
+        let c = [
+            Coalition::from_members([0, 1]),
+            Coalition::from_members([1, 2]),
+            Coalition::from_members([0, 1, 2]),
+        ];
+        let ys = null_space(4, &c);
+        assert_eq!(ys.len(), 4 - coalition_rank(4, &c));
+        for y in &ys {
+            assert!(y.iter().any(|v| v.abs() == 1.0));
+            for s in &c {
+                assert!(s.members().map(|i| y[i]).sum::<f64>().abs() < 1e-12);
+            }
+        }
+    }
 }
