@@ -85,6 +85,10 @@ fn power(c: &mut Criterion) {
     slow.bench_function("wvg_200_w1000", |b| {
         b.iter(|| shapley_shubik(black_box(&big)))
     });
+    // Exact, within the default memory cap (98,146,278 cells, 375 MiB).
+    slow.bench_function("imf_like_190", |b| {
+        b.iter(|| shapley_shubik(black_box(&imf)).unwrap())
+    });
     slow.finish();
 }
 
