@@ -14,12 +14,13 @@
 //! Both are one sort and one scan: `O(n log n)` exact rational operations.
 //!
 //! # Certificate
-//! Aumann & Maschler's Theorems A and C: a bankruptcy problem has exactly one division that is
+//! Aumann & Maschler (1985) prove that a bankruptcy problem has exactly one division that is
 //! *consistent with the contested garment* — every pair `i, j` splits `x_i + x_j` as the
 //! two-claimant rule of the Mishnah would (each gets what the other concedes, `e − min(c_j, e)`,
-//! and the rest is halved) — and that division is the nucleolus. [`certify_contested_garment`]
-//! checks every pair in exact arithmetic (`n(n−1)/2` pairs, a few milliseconds at 100
-//! claimants) with code that shares nothing with the computation (which never looks at pairs),
+//! and the rest is halved) — and that this division is the nucleolus.
+//! [`certify_contested_garment`] checks every pair in exact arithmetic (`n(n−1)/2` pairs; rule
+//! and certificate together take under 0.1 s at 100 claimants) with code that shares nothing
+//! with the computation (which never looks at pairs),
 //! plus efficiency and the core (for a bankruptcy game, `0 ≤ x_i ≤ c_i` and `Σ x = E`:
 //! Curiel, Maschler & Tijs 1987).
 //!
@@ -70,7 +71,7 @@ pub struct ContestedGarmentCertificate {
 
 impl ContestedGarmentCertificate {
     /// Efficient, in the core, and consistent with the contested garment on every pair: by
-    /// Aumann & Maschler (1985, Theorems A and C) the allocation is then the nucleolus.
+    /// Aumann & Maschler (1985) the allocation is then the nucleolus.
     pub fn holds(&self) -> bool {
         self.efficient && self.in_core && self.violation.is_none()
     }
