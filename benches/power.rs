@@ -4,8 +4,8 @@
 
 use std::hint::black_box;
 
-use covenant::coop::{banzhaf, banzhaf_power, shapley, shapley_shubik};
-use covenant::game::{TuGame, WeightedVoting};
+use covenant::coop::{bankruptcy_nucleolus, banzhaf, banzhaf_power, shapley, shapley_shubik};
+use covenant::game::{Bankruptcy, TuGame, WeightedVoting};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "../tests/common/imf.rs"]
@@ -85,8 +85,27 @@ fn power(c: &mut Criterion) {
     slow.bench_function("wvg_200_w1000", |b| {
         b.iter(|| shapley_shubik(black_box(&big)))
     });
+    // Exact, within the default memory cap (98,146,278 cells, 375 MiB).
+    slow.bench_function("imf_like_190", |b| {
+        b.iter(|| shapley_shubik(black_box(&imf)).unwrap())
+    });
     slow.finish();
 }
 
-criterion_group!(benches, values, power);
+/// The Talmud rule with its contested-garment certificate at 100 claimants (issue 11: coopgame
+/// takes 15 s by constraint generation), claims 1..=1000 seeded, estate a third of the total.
+fn bankruptcy(c: &mut Criterion) {
+    let claims: Vec<f64> = wvg(100, 1000, 2026).rules()[0]
+        .weights
+        .iter()
+        .map(|&w| w as f64)
+        .collect();
+    let estate = (claims.iter().sum::<f64>() / 3.0).round();
+    let g = Bankruptcy::new(estate, claims).expect("valid game");
+    c.bench_function("bankruptcy_nucleolus/claims_100", |b| {
+        b.iter(|| bankruptcy_nucleolus(black_box(&g)).unwrap())
+    });
+}
+
+criterion_group!(benches, values, power, bankruptcy);
 criterion_main!(benches);

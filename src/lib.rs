@@ -103,8 +103,9 @@
 //! # Ok::<(), covenant::Error>(())
 //! ```
 #![warn(missing_docs)]
-// The only unsafe code is the call of the AVX2 elimination kernel in noncoop::tableau, behind a
-// run-time CPU check, and allowed there alone.
+// The only unsafe code is the calls of the AVX2 kernels (the elimination in noncoop::tableau, the
+// row addition of the power-index tables in coop::power), each behind a run-time CPU check, and
+// allowed there alone.
 #![deny(unsafe_code)]
 
 pub mod coop;

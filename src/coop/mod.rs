@@ -1,10 +1,15 @@
 //! Cooperative solvers: core, least core, nucleolus, Shapley and Banzhaf values, power indices
 //! of weighted voting games, and coalition structures.
 
+pub mod bankruptcy_nucleolus;
 pub mod core;
 pub mod nucleolus;
 pub mod structure;
 
+pub use self::bankruptcy_nucleolus::{
+    bankruptcy_nucleolus, certify_contested_garment, BankruptcyNucleolus,
+    ContestedGarmentCertificate,
+};
 pub use self::core::{
     core_check, core_nonempty, least_core, CoreCheck, CoreStatus, Domain, LeastCore,
 };
