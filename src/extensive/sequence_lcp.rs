@@ -434,12 +434,16 @@ fn lcp_columns<T: Field>(lcp: &Lcp<T>) -> Columns<T> {
 
 /// [`lemke_dense`] in revised form: the LCP matrix stays sparse by columns and the basis
 /// inverse is an eta file ([`EtaFile`], the product form of the inverse; Chvátal 1983,
-/// ch. 24), reinverted every [`REINVERT_EVERY`] pivots or when the file has doubled since the
+/// ch. 24), reinverted every `reinvert_every` pivots ([`REINVERT_EVERY`] in use) or when the file has doubled since the
 /// last reinversion. Each pivot transforms the entering column (FTRAN) for the ratio test and,
 /// only when several rows tie for the minimum ratio, the tied rows of `B⁻¹` (one BTRAN each)
 /// for the lexicographic rule, which compares exactly the entries the dense tableau keeps in
 /// its `w` columns. In exact arithmetic both take the same pivots.
-fn lemke_revised<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<Solution<T>, Stop> {
+fn lemke_revised<T: Field>(
+    lcp: &Lcp<T>,
+    cap: usize,
+    reinvert_every: usize,
+) -> std::result::Result<Solution<T>, Stop> {
     let n = lcp.n;
     let cols = lcp_columns(lcp);
     let z0 = 2 * n;
@@ -516,7 +520,7 @@ fn lemke_revised<T: Field>(lcp: &Lcp<T>, cap: usize) -> std::result::Result<Solu
             return Ok(Solution::read(lcp, basis, |i| xb[i].clone()));
         }
         since += 1;
-        if since >= REINVERT_EVERY || etas.nnz() > limit {
+        if since >= reinvert_every || etas.nnz() > limit {
             etas.reinvert(&cols, &mut basis, &mut work)
                 .map_err(|_| Stop::Singular)?;
             basic_values(&etas, &lcp.q, &mut work, &mut xb);
@@ -724,7 +728,7 @@ pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<Tree
         let path = if dense {
             lemke_dense::<f64>(&lcp, cap)
         } else {
-            lemke_revised::<f64>(&lcp, cap)
+            lemke_revised::<f64>(&lcp, cap, REINVERT_EVERY)
         };
         if let Ok(sol) = path {
             let mut b: Vec<Vec<f64>> = t
@@ -750,7 +754,7 @@ pub fn sequence_lcp_with(t: &GameTree, opts: &SequenceLcpOptions) -> Result<Tree
     let path = if dense {
         lemke_dense::<BigRational>(&exact, cap)
     } else {
-        lemke_revised::<BigRational>(&exact, cap)
+        lemke_revised::<BigRational>(&exact, cap, REINVERT_EVERY)
     };
     match path {
         Ok(sol) => exact_equilibrium(t, &sf, &sol),
@@ -819,4 +823,65 @@ pub fn sequence_lcp_many(t: &GameTree, runs: usize, seed: u64) -> Result<Vec<Tre
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::read_efg;
+    use std::path::Path;
+
+    fn kuhn() -> GameTree {
+        read_efg(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/games/kuhn_poker.efg"))
+            .unwrap()
+    }
+
+    #[test]
+    fn exact_re_solve_of_the_float_final_basis_is_the_exact_path_solution() {
+        let t = kuhn();
+        let sf = SequenceForm::new(&t).unwrap();
+        let exact = build(&sf, &sf.exact_payoffs(&t), &Covering::Random(3)).unwrap();
+        let float = lemke_revised::<f64>(&exact.to_f64(), 10_000, REINVERT_EVERY)
+            .ok()
+            .unwrap();
+        let resolved = exact_basis_solution(&exact, &float.basis).unwrap();
+        let path = lemke_dense::<BigRational>(&exact, 10_000).ok().unwrap();
+        assert_eq!(resolved.x, path.x);
+        assert_eq!(resolved.y, path.y);
+        // Bases that are not complementary, or name a variable twice, are refused.
+        let n = exact.n;
+        let mut both = float.basis.clone();
+        let complement = |v: usize| if v < n { v + n } else { v - n };
+        let k = (1..n)
+            .find(|&k| !float.basis.contains(&complement(float.basis[k])))
+            .unwrap();
+        both[0] = complement(float.basis[k]);
+        assert!(exact_basis_solution(&exact, &both).is_none());
+        let mut twice = float.basis.clone();
+        twice[0] = twice[1];
+        assert!(exact_basis_solution(&exact, &twice).is_none());
+    }
+
+    #[test]
+    fn revised_path_with_frequent_reinversion_matches_the_dense_path() {
+        // Reinverting every 3 pivots reorders the rows of the basis again and again; the
+        // lexicographic rule does not depend on that order, so the exact paths agree, and the
+        // float path with the same reinversions ends at the same plans.
+        let t = kuhn();
+        let sf = SequenceForm::new(&t).unwrap();
+        for seed in 0..4 {
+            let exact = build(&sf, &sf.exact_payoffs(&t), &Covering::Random(seed)).unwrap();
+            let d = lemke_dense::<BigRational>(&exact, 10_000).ok().unwrap();
+            let r = lemke_revised::<BigRational>(&exact, 10_000, 3)
+                .ok()
+                .unwrap();
+            let f = lemke_revised::<f64>(&exact.to_f64(), 10_000, 3)
+                .ok()
+                .unwrap();
+            for (a, b) in d.x.iter().chain(&d.y).zip(f.x.iter().chain(&f.y)) {
+                assert!((rational_to_f64(a) - b).abs() < 1e-9, "seed {seed}");
+            }
+            assert_eq!((d.x, d.y), (r.x, r.y), "seed {seed}");
+        }
+    }
 }
