@@ -16,6 +16,7 @@
 //! in the order of [`GameTree::infosets`].
 
 pub mod certify;
+mod product_form;
 pub mod pure;
 pub mod reduced;
 pub mod sequence;
@@ -28,7 +29,8 @@ pub use pure::{agent_form_pure_equilibria, pure_subgame_perfect};
 pub use reduced::{behaviour_to_mixed, mixed_to_behaviour, reduced_strategic_form, ReducedForm};
 pub use sequence::SequenceForm;
 pub use sequence_lcp::{
-    sequence_lcp, sequence_lcp_many, sequence_lcp_with, Covering, SequenceLcpOptions,
+    sequence_lcp, sequence_lcp_many, sequence_lcp_with, Covering, Pivoting, SequenceLcpOptions,
+    DENSE_MAX,
 };
 pub use sequence_lp::{sequence_lp, sequence_lp_with, TreeZeroSum};
 pub use spe::backward_induction;

@@ -192,3 +192,101 @@ pub fn kuhn(n: usize) -> GameTree {
     );
     GameTree::new(vec!["1".into(), "2".into()], root).expect("Kuhn poker is valid")
 }
+
+/// Leduc hold'em (Southey et al., "Bayes' bluff", UAI 2005) generalised to a deck of `ranks`
+/// ranks in `suits` suits (Leduc is 3 and 2): ante 1; each player gets a private card; a
+/// betting round with bets of 2; a public card; a betting round with bets of 4; at most two
+/// bets (a bet and a raise) per round. At the showdown a player whose card pairs the public
+/// card wins, else the higher rank wins, equal ranks split. Players see their own rank, the
+/// public rank and all bets. About `45·ranks³` leaves and `20·ranks²` sequences per player.
+pub fn leduc(ranks: usize, suits: usize) -> GameTree {
+    assert!(ranks >= 2 && suits >= 1 && ranks * suits >= 3);
+    let deck = (ranks * suits) as i64;
+    let mut deals = Vec::new();
+    for a in 0..ranks {
+        for b in 0..ranks {
+            let nb = suits - usize::from(a == b);
+            if nb == 0 {
+                continue;
+            }
+            let p = r((suits * nb) as i64, deck * (deck - 1));
+            let info = [a.to_string(), b.to_string()];
+            let public_card = |h1: &str, pot: i64| -> TreeSpec {
+                let mut cards = Vec::new();
+                for c in 0..ranks {
+                    let left = suits - usize::from(a == c) - usize::from(b == c);
+                    if left == 0 {
+                        continue;
+                    }
+                    let showdown = |_: &str, pot: i64| -> TreeSpec {
+                        let score = |x: usize| if x == c { ranks + x } else { x };
+                        let w = (score(a) as i64 - score(b) as i64).signum();
+                        TreeSpec::leaf(&[w * pot, -w * pot])
+                    };
+                    let public = format!("{h1}/{c}/");
+                    let second = betting(&info, &public, "", 4, [pot, pot], 0, &showdown);
+                    cards.push((c.to_string(), r(left as i64, deck - 2), second));
+                }
+                TreeSpec::chance(
+                    cards
+                        .iter()
+                        .map(|(n, q, t)| (n.as_str(), q.clone(), t.clone()))
+                        .collect(),
+                )
+            };
+            let tree = betting(&info, "", "", 2, [1, 1], 0, &public_card);
+            deals.push((format!("{a}{b}"), p, tree));
+        }
+    }
+    let root = TreeSpec::chance(
+        deals
+            .iter()
+            .map(|(n, p, t)| (n.as_str(), p.clone(), t.clone()))
+            .collect(),
+    );
+    GameTree::new(vec!["1".into(), "2".into()], root).expect("Leduc poker is valid")
+}
+
+/// One betting round of [`leduc`]: `public` is everything both players saw before the round,
+/// `history` the round's moves so far (`c`heck, `b`et, `r`aise), `paid` what each player has
+/// put in, `bets` the bets made in the round. `next(history, pot)` continues the game once both
+/// have paid `pot`.
+fn betting(
+    info: &[String; 2],
+    public: &str,
+    history: &str,
+    bet: i64,
+    paid: [i64; 2],
+    bets: usize,
+    next: &dyn Fn(&str, i64) -> TreeSpec,
+) -> TreeSpec {
+    let p = history.len() % 2;
+    let o = 1 - p;
+    let label = format!("{}:{}|{public}{history}", p + 1, info[p]);
+    let mut moves: Vec<(&str, TreeSpec)> = Vec::new();
+    let go =
+        |h: String, paid: [i64; 2], bets: usize| betting(info, public, &h, bet, paid, bets, next);
+    if paid[p] == paid[o] {
+        let check = if history.is_empty() {
+            go(format!("{history}c"), paid, bets)
+        } else {
+            next(&format!("{history}c"), paid[p])
+        };
+        moves.push(("Check", check));
+        let mut raised = paid;
+        raised[p] += bet;
+        moves.push(("Bet", go(format!("{history}b"), raised, bets + 1)));
+    } else {
+        let mut fold = [0i64; 2];
+        fold[p] = -paid[p];
+        fold[o] = paid[p];
+        moves.push(("Fold", TreeSpec::leaf(&fold)));
+        moves.push(("Call", next(&format!("{history}c"), paid[o])));
+        if bets < 2 {
+            let mut raised = paid;
+            raised[p] = paid[o] + bet;
+            moves.push(("Raise", go(format!("{history}r"), raised, bets + 1)));
+        }
+    }
+    TreeSpec::decision(p, &label, moves)
+}
