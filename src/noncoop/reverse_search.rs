@@ -67,6 +67,9 @@ struct Dense {
     data: Vec<f64>,
     basis: Vec<usize>,
     nonbasic: Vec<usize>,
+    /// Masks of `basis` and `nonbasic`, kept up to date by the pivots.
+    basis_bits: u128,
+    nonbasic_bits: u128,
 }
 
 impl Dense {
@@ -93,12 +96,15 @@ impl Dense {
                 data[rows * stride + c] = objective_weight(c);
             }
         }
+        let basis: Vec<usize> = (0..rows).map(|k| slack_var(side, m, k)).collect();
         Dense {
             rows,
             width,
             stride,
             data,
-            basis: (0..rows).map(|k| slack_var(side, m, k)).collect(),
+            basis_bits: basis.iter().fold(0, |k, &v| k | 1u128 << v),
+            nonbasic_bits: nonbasic.iter().fold(0, |k, &v| k | 1u128 << v),
+            basis,
             nonbasic,
         }
     }
@@ -113,51 +119,55 @@ impl Dense {
         self.at(row, self.width - 1)
     }
 
+    #[inline]
     fn nonbasic_mask(&self) -> u128 {
-        self.nonbasic.iter().fold(0, |k, &v| k | 1u128 << v)
+        self.nonbasic_bits
     }
 
+    #[inline]
     fn basis_mask(&self) -> u128 {
-        self.basis.iter().fold(0, |k, &v| k | 1u128 << v)
+        self.basis_bits
     }
 
     /// Writes into `dst` this tableau pivoted on `(r, q)` (the variable of compact column `q`
     /// enters in row `r`, the leaving variable takes column `q`). `v` is working space.
     #[inline(always)]
-    fn pivot_into(&self, dst: &mut Dense, r: usize, q: usize, v: &mut Vec<f64>) {
+    fn pivot_into<const FMA: bool>(&self, dst: &mut Dense, r: usize, q: usize, v: &mut Vec<f64>) {
         let w = self.stride;
         dst.basis.clone_from(&self.basis);
         dst.nonbasic.clone_from(&self.nonbasic);
-        let leaving = self.basis[r];
-        dst.basis[r] = self.nonbasic[q];
+        let (leaving, entering) = (self.basis[r], self.nonbasic[q]);
+        dst.basis[r] = entering;
         dst.nonbasic[q] = leaving;
+        let swap = 1u128 << leaving | 1u128 << entering;
+        dst.basis_bits = self.basis_bits ^ swap;
+        dst.nonbasic_bits = self.nonbasic_bits ^ swap;
         let inv = 1.0 / self.data[r * w + q];
         v.clear();
         v.extend(self.data[r * w..(r + 1) * w].iter().map(|&x| x * inv));
         // With v[q] = 1 + 1/p, row_k - f·v leaves -f/p in column q: the leaving variable's
         // entry in the new tableau.
         v[q] = 1.0 + inv;
-        for (k, (src, out)) in self
-            .data
-            .chunks_exact(w)
-            .zip(dst.data.chunks_exact_mut(w))
-            .enumerate()
-        {
-            if k == r {
-                out.copy_from_slice(v);
-                out[q] = inv;
-                continue;
-            }
-            let f = src[q];
-            for ((o, &s), &p) in out.iter_mut().zip(src).zip(v.iter()) {
-                *o = s - f * p;
-            }
+        // The row length as a constant for the common sizes, so the pivot row stays in
+        // registers and every row is a fixed run of four-lane multiply-adds.
+        let (src, out) = (&self.data[..], &mut dst.data[..]);
+        match w / 4 {
+            1 => update_rows::<1, FMA>(src, out, v, w, r, q, inv),
+            2 => update_rows::<2, FMA>(src, out, v, w, r, q, inv),
+            3 => update_rows::<3, FMA>(src, out, v, w, r, q, inv),
+            4 => update_rows::<4, FMA>(src, out, v, w, r, q, inv),
+            5 => update_rows::<5, FMA>(src, out, v, w, r, q, inv),
+            6 => update_rows::<6, FMA>(src, out, v, w, r, q, inv),
+            7 => update_rows::<7, FMA>(src, out, v, w, r, q, inv),
+            8 => update_rows::<8, FMA>(src, out, v, w, r, q, inv),
+            _ => update_rows_any::<FMA>(src, out, v, w, r, q, inv),
         }
     }
 
     /// Rebuilds this tableau at the basis `target` from the origin tableau `origin` by
     /// Gauss–Jordan elimination with partial pivoting; `false` when the basis is singular.
-    fn rebuild(&mut self, origin: &Dense, target: u128, v: &mut Vec<f64>) -> bool {
+    #[inline(always)]
+    fn rebuild<const FMA: bool>(&mut self, origin: &Dense, target: u128, v: &mut Vec<f64>) -> bool {
         let mut cur = origin.clone();
         let mut next = origin.clone();
         let mut entering = target & !cur.basis_mask();
@@ -179,11 +189,100 @@ impl Dense {
             if best.1 == usize::MAX || best.0 <= PARTNER_SINGULAR {
                 return false;
             }
-            cur.pivot_into(&mut next, best.1, q, v);
+            cur.pivot_into::<FMA>(&mut next, best.1, q, v);
             std::mem::swap(&mut cur, &mut next);
         }
         *self = cur;
         true
+    }
+}
+
+/// The rank-one update of [`Dense::pivot_into`] for rows of `4·G` entries (`w = 4·G`): row `r`
+/// becomes `v` with `inv` in column `q`, every other row `k` becomes `row_k − row_k[q]·v`. With
+/// `FMA` (only ever set by [`search_avx2_fma`], after the run-time check) the pivot row is held
+/// in `G` AVX registers and every row is `G` fused multiply-adds.
+// The AVX2 call is sound: `FMA` is only set on the path entered after the feature check.
+#[allow(unsafe_code)]
+#[inline(always)]
+fn update_rows<const G: usize, const FMA: bool>(
+    src: &[f64],
+    out: &mut [f64],
+    v: &[f64],
+    w: usize,
+    r: usize,
+    q: usize,
+    inv: f64,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if FMA {
+        // SAFETY: `FMA` is set only inside `search_avx2_fma`, which runs after the CPU was
+        // found to support AVX2 and FMA.
+        unsafe { update_rows_avx2::<G>(src, out, v, w, r, q, inv) };
+        return;
+    }
+    update_rows_any::<false>(src, out, v, w, r, q, inv);
+}
+
+/// [`update_rows`] with AVX2 and FMA intrinsics.
+#[cfg(target_arch = "x86_64")]
+// Raw-pointer loads and stores of 4 doubles: every row slice has `w = 4·G` entries (asserted).
+#[allow(unsafe_code)]
+#[target_feature(enable = "avx2,fma")]
+fn update_rows_avx2<const G: usize>(
+    src: &[f64],
+    out: &mut [f64],
+    v: &[f64],
+    w: usize,
+    r: usize,
+    q: usize,
+    inv: f64,
+) {
+    use std::arch::x86_64::{
+        __m256d, _mm256_fmadd_pd, _mm256_loadu_pd, _mm256_set1_pd, _mm256_storeu_pd,
+    };
+    assert!(w == 4 * G && v.len() == w && src.len() == out.len() && q < w);
+    // SAFETY: `v` has `4·G` entries (asserted above).
+    let pv: [__m256d; G] =
+        std::array::from_fn(|g| unsafe { _mm256_loadu_pd(v.as_ptr().add(4 * g)) });
+    for (k, (s, o)) in src.chunks_exact(w).zip(out.chunks_exact_mut(w)).enumerate() {
+        if k == r {
+            o.copy_from_slice(v);
+            o[q] = inv;
+            continue;
+        }
+        let nf = _mm256_set1_pd(-s[q]);
+        let (sp, op) = (s.as_ptr(), o.as_mut_ptr());
+        for (g, &p) in pv.iter().enumerate() {
+            // SAFETY: `s` and `o` have `w = 4·G` entries and `g < G`.
+            unsafe {
+                let x = _mm256_loadu_pd(sp.add(4 * g));
+                _mm256_storeu_pd(op.add(4 * g), _mm256_fmadd_pd(nf, p, x));
+            }
+        }
+    }
+}
+
+/// [`update_rows`] for any row length.
+#[inline(always)]
+fn update_rows_any<const FMA: bool>(
+    src: &[f64],
+    out: &mut [f64],
+    v: &[f64],
+    w: usize,
+    r: usize,
+    q: usize,
+    inv: f64,
+) {
+    for (k, (s, o)) in src.chunks_exact(w).zip(out.chunks_exact_mut(w)).enumerate() {
+        if k == r {
+            o.copy_from_slice(v);
+            o[q] = inv;
+            continue;
+        }
+        let nf = -s[q];
+        for ((o, &s), &p) in o.iter_mut().zip(s).zip(v) {
+            *o = if FMA { nf.mul_add(p, s) } else { s + nf * p };
+        }
     }
 }
 
@@ -265,7 +364,49 @@ enum Stop {
 ///
 /// `a`, `b` are the scaled payoffs (entries in `(0, 1]`); at most `max_bases` bases are
 /// visited; `progress` is called at every basis with the number of its children.
+///
+/// On x86-64 processors with AVX2 and FMA (checked at run time) the search is compiled for
+/// them: the pivots and the ratio scan then run four lanes wide with fused multiply-adds.
+// Calling a `#[target_feature]` function is unsafe: justified by the run-time feature check.
+#[allow(unsafe_code)]
 pub(crate) fn reverse_search(
+    side: Side,
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    ai: &[Vec<BigInt>],
+    bi: &[Vec<BigInt>],
+    max_bases: usize,
+    progress: impl FnMut(usize),
+) -> Outcome {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX2 and FMA (checked at run time just above).
+            return unsafe { search_avx2_fma(side, a, b, ai, bi, max_bases, progress) };
+        }
+    }
+    search::<false>(side, a, b, ai, bi, max_bases, progress)
+}
+
+/// [`search`] compiled for AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn search_avx2_fma(
+    side: Side,
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    ai: &[Vec<BigInt>],
+    bi: &[Vec<BigInt>],
+    max_bases: usize,
+    progress: impl FnMut(usize),
+) -> Outcome {
+    search::<true>(side, a, b, ai, bi, max_bases, progress)
+}
+
+/// The body of [`reverse_search`]; `FMA`: pivot with fused multiply-adds.
+#[inline(always)]
+fn search<const FMA: bool>(
     side: Side,
     a: &[Vec<f64>],
     b: &[Vec<f64>],
@@ -350,7 +491,7 @@ pub(crate) fn reverse_search(
                     }
                     let (up, down) = levels.split_at_mut(depth + 1);
                     let refresh = (depth + 1).is_multiple_of(REFRESH_DEPTH);
-                    if !descend(
+                    if !descend::<FMA>(
                         &up[depth],
                         &mut down[0],
                         (q, r),
@@ -390,7 +531,8 @@ pub(crate) fn reverse_search(
 /// Pivots `parent` on `(r, q)` into `child`, moving the partner tableau in lockstep (the own
 /// entering variable leaves the partner basis, the own leaving variable enters it); the
 /// child's partner is marked singular when that basis is.
-fn descend(
+#[inline(always)]
+fn descend<const FMA: bool>(
     parent: &Level,
     child: &mut Level,
     (q, r): (usize, usize),
@@ -399,10 +541,10 @@ fn descend(
     v: &mut Vec<f64>,
 ) -> bool {
     let (own0, partner0) = origins;
-    parent.own.pivot_into(&mut child.own, r, q, v);
+    parent.own.pivot_into::<FMA>(&mut child.own, r, q, v);
     if refresh {
         let target = child.own.basis_mask();
-        if !child.own.rebuild(own0, target, v) {
+        if !child.own.rebuild::<FMA>(own0, target, v) {
             return false;
         }
     }
@@ -415,14 +557,14 @@ fn descend(
             let e = p.at(pr, pc).abs();
             let col_max = (0..p.rows).fold(0.0_f64, |s, k| s.max(p.at(k, pc).abs()));
             if e > PARTNER_SINGULAR && e >= PARTNER_PIVOT_REL * col_max {
-                p.pivot_into(&mut child.partner, pr, pc, v);
+                p.pivot_into::<FMA>(&mut child.partner, pr, pc, v);
                 child.partner_ok = true;
                 return true;
             }
         }
     }
     let target = child.own.nonbasic_mask();
-    child.partner_ok = child.partner.rebuild(partner0, target, v);
+    child.partner_ok = child.partner.rebuild::<FMA>(partner0, target, v);
     true
 }
 
@@ -469,6 +611,7 @@ fn lex_break(t: &Dense, q: usize, lex: &[usize], cand: &mut Vec<usize>) -> Optio
 /// The child pivots of the basis of `t` (see [`reverse_search`]), written to `out`. Returns
 /// the mask of the basic variables that are zero (nonzero at a degenerate vertex), or `None`
 /// when a decision is too close to call.
+#[inline(always)]
 fn children(
     t: &Dense,
     lex: &[usize],
@@ -495,48 +638,63 @@ fn children(
             return None;
         }
     }
+    // Whole groups of four columns (the stride is a multiple of four), so the loop below runs
+    // in vector lanes without a remainder; lanes past the last column are never read.
+    let nbp = nb.div_ceil(4) * 4;
     scan.best.clear();
-    scan.best.resize(nb, 0.0);
+    scan.best.resize(nbp, 0.0);
     scan.second.clear();
-    scan.second.resize(nb, 0.0);
+    scan.second.resize(nbp, 0.0);
     scan.arg.clear();
-    scan.arg.resize(nb, f64::NAN);
+    scan.arg.resize(nbp, 0.0);
     // Minimum ratio rhs/e over positive entries and positive right-hand sides = the maximum
-    // of e/rhs, one multiplication per entry (zero rows give 0); rows are streamed, columns
-    // run in lanes.
-    for k in 0..rows {
-        let row = &t.data[k * w..k * w + nb];
-        let ir = scan.inv_rhs[k];
+    // of e/rhs, one multiplication per entry; rows are streamed, columns run in lanes. Zero
+    // rows would give 0 everywhere, which changes nothing: they are skipped.
+    let (best, second, arg) = (
+        &mut scan.best[..nbp],
+        &mut scan.second[..nbp],
+        &mut scan.arg[..nbp],
+    );
+    for (k, &ir) in scan.inv_rhs.iter().enumerate() {
+        if ir == 0.0 {
+            continue;
+        }
+        let row = &t.data[k * w..k * w + nbp];
         let kf = k as f64;
-        for (((b, s), a), &e) in scan
-            .best
-            .iter_mut()
-            .zip(scan.second.iter_mut())
-            .zip(scan.arg.iter_mut())
-            .zip(row)
-        {
+        for j in 0..nbp {
+            let e = row[j];
             let x = if e > FLOAT_ZERO { e * ir } else { 0.0 };
-            let better = x > *b;
-            *s = if better { *b } else { s.max(x) };
-            *a = if better { kf } else { *a };
-            *b = if better { x } else { *b };
+            let (b, s) = (best[j], second[j]);
+            let better = x > b;
+            second[j] = if better {
+                b
+            } else if x > s {
+                x
+            } else {
+                s
+            };
+            arg[j] = if better { kf } else { arg[j] };
+            best[j] = if better { x } else { b };
         }
     }
     let z = &t.data[rows * w..rows * w + nb];
+    let degenerate = !scan.zero_rows.is_empty();
     let mut max_ratio = 0.0_f64;
-    for q in 0..nb {
-        let zq = z[q];
+    for (q, &zq) in z.iter().enumerate() {
         if zq.abs() <= FLOAT_GREY {
             return None;
         }
-        // Only columns whose neighbour is worse can lead to a child; the ratio test still
-        // runs on every column with a zero row, whose entries decide the labels' doubt below.
+        // Improving here: the neighbour is better, not a child, and nothing of this column's
+        // ratio test is used, unless the basis is degenerate: then the ratio test still runs,
+        // as the entries of its zero rows decide the labels' doubt.
+        if zq < 0.0 && !degenerate {
+            continue;
+        }
         let r = leaving_row(t, q, lex, scan)?;
         if let Some(r) = r {
             max_ratio = max_ratio.max(t.rhs(r) / t.at(r, q));
         }
         if zq < 0.0 {
-            // Improving here: the neighbour is better, not a child.
             continue;
         }
         let Some(r) = r else {
@@ -550,11 +708,12 @@ fn children(
         let zl = -ratio;
         let grey = FLOAT_GREY * (1.0 + ratio);
         let mut is_child = true;
-        for (c, &zc) in z.iter().enumerate() {
+        let row_r = &t.data[r * w..r * w + nb];
+        for (c, (&zc, &e)) in z.iter().zip(row_r).enumerate() {
             if c == q {
                 continue;
             }
-            let d = zc - ratio * t.at(r, c) - zl;
+            let d = zc - ratio * e - zl;
             if d > grey {
                 continue;
             }
@@ -590,7 +749,7 @@ fn children(
 
 /// The lexicographic minimum-ratio row for compact column `q` (`Ok(None)` when the column has
 /// no positive entry), from the scan; `None` when a decision is too close to call.
-#[inline]
+#[inline(always)]
 fn leaving_row(t: &Dense, q: usize, lex: &[usize], scan: &mut Scan) -> Option<Option<usize>> {
     if !scan.zero_rows.is_empty() {
         // A degenerate basis: a positive entry in a zero row means a ratio of 0.
@@ -771,6 +930,80 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every lexicographically feasible basis of `side`, by trying every basis exactly
+    /// (brute force): nonsingular, and each row of `[rhs | columns of the initial slacks]`
+    /// lexicographically positive (the perturbed right-hand side `1 + ε^k` is then positive).
+    fn lex_feasible_bases(side: Side, ai: &[Vec<BigInt>], bi: &[Vec<BigInt>]) -> usize {
+        let (m, n) = (ai.len(), ai[0].len());
+        let (rows, _) = layout(side, m, n);
+        let vars = m + n;
+        let origin = IntTableau::new(side, ai, bi);
+        let lex: Vec<usize> = origin.basis().to_vec();
+        (0u128..1 << vars)
+            .filter(|mask| mask.count_ones() as usize == rows)
+            .filter(|&mask| {
+                let mut t = origin.clone();
+                if move_to(&mut t, mask).is_none() {
+                    return false;
+                }
+                (0..rows).all(|k| {
+                    let first = std::iter::once(vars)
+                        .chain(lex.iter().copied())
+                        .map(|c| t.at(k, c))
+                        .find(|x| !x.is_zero());
+                    first.is_some_and(|x| x.is_positive())
+                })
+            })
+            .count()
+    }
+
+    #[test]
+    fn reverse_search_visits_every_lexicographic_basis_of_degenerate_polytopes() {
+        // Payoffs in {1, 2, 3}: ties everywhere, so most polytopes are degenerate and the
+        // search runs over lexicographically feasible bases, each exactly once.
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(12);
+        let mut checked = 0;
+        for (m, n) in [(2, 3), (3, 3), (3, 4), (4, 3), (4, 4), (4, 5)] {
+            for _ in 0..6 {
+                let mut draw = || -> Vec<Vec<f64>> {
+                    (0..m)
+                        .map(|_| {
+                            (0..n)
+                                .map(|_| f64::from(rng.random_range(1..4u8)))
+                                .collect()
+                        })
+                        .collect()
+                };
+                let (a, b) = (draw(), draw());
+                let g = crate::game::Bimatrix::from_rows(&a, &b).unwrap();
+                let (ai, bi) = crate::noncoop::tableau::integer_payoffs(&g).unwrap();
+                let (sa, sb) = crate::noncoop::tableau::scaled_payoffs(&g);
+                for side in [Side::P, Side::Q] {
+                    let want = lex_feasible_bases(side, &ai, &bi);
+                    // The dispatched search (AVX2 and FMA where available) and the portable one.
+                    let runs = [
+                        reverse_search(side, &sa, &sb, &ai, &bi, usize::MAX, |_| {}),
+                        search::<false>(side, &sa, &sb, &ai, &bi, usize::MAX, |_| {}),
+                    ];
+                    for run in runs {
+                        match run {
+                            Outcome::Done {
+                                complete, visited, ..
+                            } => {
+                                assert!(complete);
+                                assert_eq!(visited, want, "{m}x{n} {side:?} {a:?} {b:?}");
+                                checked += 1;
+                            }
+                            // A singular partner system: allowed, the caller falls back.
+                            Outcome::GiveUp => {}
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked >= 100, "only {checked} searches completed");
     }
 
     #[test]
