@@ -296,8 +296,8 @@ impl AllianceGame {
         dfs: &mut Dfs,
         d: usize,
         chosen: u64,
-        offer: &mut dyn FnMut(u64, &mut Vec<(u64, f64)>),
-        top: &mut Vec<(u64, f64)>,
+        offer: &mut dyn FnMut(u64, &mut Top),
+        top: &mut Top,
     ) -> Result<()> {
         let m = self.players.len();
         dfs.nodes += 1;
@@ -323,8 +323,7 @@ impl AllianceGame {
                 chosen,
                 undecided,
                 dfs.x,
-                hc,
-                hr,
+                (hc, hr),
                 &mut dfs.scratch,
                 threshold,
             );
@@ -423,7 +422,7 @@ impl AllianceGame {
                 }
             }
         }
-        self.bound_with(chosen, undecided, x, &hc, &hr, s, threshold)
+        self.bound_with(chosen, undecided, x, (&hc, &hr), s, threshold)
     }
 
     /// [`Self::bound`] from the help sums `hc[j]` (from `C`) and `hr[j]` (from `C ∪ U`). When
@@ -432,14 +431,12 @@ impl AllianceGame {
     /// `g_j'(h) = V_j a_j / (a_j + t_j + h)²`, so the tangent bound is an upper bound too (only
     /// looser), and it costs one multiply-add per (chosen, undecided) pair instead of a
     /// division.
-    #[allow(clippy::too_many_arguments)]
     fn bound_with(
         &self,
         chosen: u64,
         undecided: u64,
         x: &[f64],
-        hc: &[f64],
-        hr: &[f64],
+        (hc, hr): (&[f64], &[f64]),
         s: &mut Scratch,
         threshold: f64,
     ) -> f64 {
@@ -495,6 +492,9 @@ fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
         })
     })
 }
+
+/// The best coalitions found so far: `(mask, excess)`, best first.
+type Top = Vec<(u64, f64)>;
 
 /// State of one separation search.
 struct Dfs<'a> {

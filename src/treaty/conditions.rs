@@ -723,7 +723,12 @@ pub fn participation(sys: &System, a: &Analysis, scope: Scope) -> Condition {
         Ok(t) => t,
         Err(e) => return c.unknown(format!("transfer LP not computed: {e}")),
     };
-    let nuc = nucleolus(game).ok();
+    // The verdict does not depend on the nucleolus (it is the fair-share figure); when it
+    // cannot be computed the member shares lack it and the detail says why.
+    let (nuc, nuc_error) = match nucleolus(game) {
+        Ok(n) => (Some(n), None),
+        Err(e) => (None, Some(e)),
+    };
     // Outside option: a free-riding non-member is protected only by obligations that protect
     // non-members too; its term is then its gain from the remaining members' pledges.
     let outside: Vec<f64> = players
@@ -771,6 +776,10 @@ pub fn participation(sys: &System, a: &Analysis, scope: Scope) -> Condition {
             better_outside.len(),
             better_outside[0]
         )
+    };
+    let detail = match &nuc_error {
+        Some(e) => format!("{detail} (nucleolus not computed: {e})"),
+        None => detail,
     };
     let mut c = c.decided(holds, margin, detail);
     if !holds {
