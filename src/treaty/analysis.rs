@@ -108,14 +108,16 @@ fn pledged(sys: &System, pl: &Pledges, i: usize, j: usize, out: &mut Vec<(usize,
                 continue;
             }
             let rho = sys.reliability_of(k, j, o.reliability);
-            match out.iter_mut().find(|e| e.0 == k) {
-                Some(e) => {
+            // `out` stays sorted by state (k runs upwards within an obligation).
+            match out.binary_search_by_key(&k, |e| e.0) {
+                Ok(at) => {
+                    let e = &mut out[at];
                     if active && (!e.2 || rho > e.1) {
                         e.1 = rho;
                     }
                     e.2 |= active;
                 }
-                None => out.push((k, rho, active)),
+                Err(at) => out.insert(at, (k, rho, active)),
             }
         }
     }

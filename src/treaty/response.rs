@@ -59,7 +59,8 @@ pub struct ResponseGame {
 impl ResponseGame {
     /// Builds the game; responders are sorted strongest first (ties by state index).
     pub fn new(a: f64, t: f64, mut responders: Vec<Responder>) -> Self {
-        responders.sort_by(|x, y| {
+        // The order is total (ties by state), so an unstable sort gives the same order.
+        responders.sort_unstable_by(|x, y| {
             y.capability
                 .total_cmp(&x.capability)
                 .then(x.state.cmp(&y.state))
