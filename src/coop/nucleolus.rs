@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::coop::core::Domain;
-use crate::coop::separation::top_excess;
+use crate::coop::separation::{top_excess, top_excess_above};
 use crate::error::{Error, Result};
 use crate::game::tu::{Coalition, CoalitionalGame};
 use crate::lp::{Backend, LinearProgram, LpStatus, Relation, Sense, Var};
@@ -374,17 +374,8 @@ impl<'a, G: CoalitionalGame + ?Sized> Stages<'a, G> {
     /// Violated coalitions at `x` (excess above `eps + tol`), at most `n` of them.
     fn violated(&self, x: &[f64], eps: f64) -> Result<Vec<Coalition>> {
         let skip = |s: Coalition| self.settled(s);
-        // A value table is scanned whole (fast, see `top_excess`); an oracle is asked only
-        // for coalitions above the floor, so a branch and bound can prune against it.
-        let found = if self.g.dense_values().is_some() {
-            top_excess(self.g, x, &skip, self.n)?
-        } else {
-            self.g
-                .most_excess_coalitions_above(x, &skip, self.n, eps + self.tol)?
-        };
-        Ok(found
+        Ok(top_excess_above(self.g, x, &skip, self.n, eps + self.tol)?
             .into_iter()
-            .take_while(|&(_, e)| e > eps + self.tol)
             .map(|(s, _)| s)
             .collect())
     }

@@ -442,6 +442,30 @@ pub(crate) fn top_excess<G: CoalitionalGame + ?Sized>(
     }
 }
 
+/// [`top_excess`] keeping only excesses above `floor`: the table scan is filtered, the oracle
+/// is asked through [`CoalitionalGame::most_excess_coalitions_above`] so that a branch and
+/// bound can prune against the floor.
+///
+/// # Errors
+/// As [`CoalitionalGame::most_excess_coalitions`].
+pub(crate) fn top_excess_above<G: CoalitionalGame + ?Sized>(
+    g: &G,
+    x: &[f64],
+    skip: &dyn Fn(Coalition) -> bool,
+    k: usize,
+    floor: f64,
+) -> Result<Vec<(Coalition, f64)>> {
+    match g.dense_values() {
+        Some(v) if v.len() == 1usize << g.num_players() => {
+            check_allocation(g.num_players(), x)?;
+            let mut top = dense_top_excess(v, x, skip, k);
+            top.retain(|&(_, e)| e > floor);
+            Ok(top)
+        }
+        _ => g.most_excess_coalitions_above(x, skip, k, floor),
+    }
+}
+
 /// Up to `k` proper coalitions of largest excess `v[S] − x(S)` with `skip(S) == false`, largest
 /// first (ties: smaller mask first), from a value table of `2^n` entries (`n = x.len()`).
 ///

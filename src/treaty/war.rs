@@ -228,8 +228,9 @@ pub fn expected_utility(
     point: bool,
 ) -> Eu {
     if !point {
+        let total: f64 = helpers.iter().map(|h| h.0).sum();
         let none = win_probability(a, t, 0.0);
-        let all = win_probability(a, t, helpers.iter().map(|h| h.0).sum());
+        let all = win_probability(a, t, total);
         let (lo, hi) = (stakes.eu(all), stakes.eu(none));
         if hi < 0.0 {
             return Eu {
@@ -252,7 +253,6 @@ pub fn expected_utility(
         // and decreasing in `D`: Jensen, `E[π] ≥ π(μ)`; and the chord through `(0, π(0))` and
         // `(C, π(C))`, `E[π] ≤ π(0)(1 − μ/C) + π(C) μ/C` (the all-or-nothing law). `EU` grows
         // with `E[π]`, so either may settle the verdict.
-        let total: f64 = helpers.iter().map(|h| h.0).sum();
         let mean: f64 = helpers.iter().map(|h| h.0 * h.1).sum();
         let jensen = win_probability(a, t, mean);
         if stakes.eu(jensen) >= 0.0 {
